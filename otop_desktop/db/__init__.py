@@ -1,0 +1,1 @@
+"""Storage: engine (SQLite by default, PostgreSQL by URL), typed models, Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Pure-Python rules of the domain: ids, enums, validation and eligibility. No Qt, no database."""

@@ -1,0 +1,19 @@
+"""Text folding for search and comparison: accents and case do not matter, Chinese stays."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free, single-spaced form of `text` ("Núñez" -> "nunez")."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def digits(text: str | None) -> str:
+    """Only the digits of `text`: phones are compared on digits, kept as typed."""
+    return "".join(ch for ch in text or "" if ch.isdigit())

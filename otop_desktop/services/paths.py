@@ -1,0 +1,48 @@
+"""Where a data dir keeps its files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from otop_desktop.db.engine import DB_FILENAME
+
+APP_NAME = "OTOP Field Desk"
+APP_AUTHOR = "OTOP"
+
+
+def default_data_dir() -> Path:
+    """`OTOP_DATA_DIR`, else the platform's user data dir."""
+    override = os.environ.get("OTOP_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+class DataDir:
+    """The files of one data dir: database, photo store, backups, logs."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.expanduser().resolve()
+
+    @property
+    def database(self) -> Path:
+        return self.root / DB_FILENAME
+
+    @property
+    def blobs(self) -> Path:
+        return self.root / "blobs"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def keys(self) -> Path:
+        return self.root / "keys"

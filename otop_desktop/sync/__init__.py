@@ -1,0 +1,1 @@
+"""Sync: hybrid logical clock, change capture, bundle format, merge and crypto."""
