@@ -8,8 +8,8 @@ extracted and are translated where they are shown.
 from __future__ import annotations
 
 from otop_desktop.i18n.catalogs import (
-    SUPPORTED_LOCALES,
     N_,
+    SUPPORTED_LOCALES,
     _,
     current_locale,
     ngettext,

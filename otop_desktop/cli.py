@@ -1,0 +1,129 @@
+"""Command line: the same services as the GUI, for coordinators' scripts and for tests.
+
+Exit codes: 0 success; 1 bad input (one translated line on stderr); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from otop_desktop.domain.errors import OtopError
+from otop_desktop.i18n import _, set_locale
+from otop_desktop.services.context import AppContext, initialise, is_initialised, open_context
+from otop_desktop.services.paths import default_data_dir
+
+Handler = Callable[[argparse.Namespace, AppContext], int]
+
+
+class UsageError(Exception):
+    """Bad usage: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are translated and raise instead of exiting."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _json_default(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    """Write `data` as JSON on stdout (dates as ISO text)."""
+    sys.stdout.write(json.dumps(data, default=_json_default, ensure_ascii=False, indent=1) + "\n")
+
+
+def print_table(rows: list[list[str]], headers: list[str]) -> None:
+    """A plain aligned table on stdout."""
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
+    for line in [headers, *rows]:
+        sys.stdout.write(
+            "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=False)).rstrip() + "\n"
+        )
+
+
+def build_parser() -> _Parser:
+    """The whole command line (DESIGN.md section 6, plus additions)."""
+    from otop_desktop import cli_commands, cli_records
+
+    parser = _Parser(
+        prog="otop-desktop",
+        description=_(
+            "OTOP Field Desk: workshops, attendance and sync for OTOP programmes. "
+            "Without a command, the window opens."
+        ),
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help=_("folder of the data (default: %(default)s)"), default=None
+    )
+    parser.add_argument("--database-url", help=_("use this database instead (e.g. PostgreSQL)"))
+    parser.add_argument("--lang", help=_("language: en, es or zh_Hant_TW"))
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
+    cli_commands.register(commands)
+    cli_records.register(commands)
+    try:
+        from otop_desktop import cli_bundle
+    except ImportError:  # the bundle commands ship with the sync package
+        pass
+    else:
+        cli_bundle.register(commands)
+    return parser
+
+
+def open_for(args: argparse.Namespace, *, init: bool = True) -> AppContext:
+    """Open the database named by the global options, initialising it when needed."""
+    ctx = open_context(args.data_dir or default_data_dir(), args.database_url)
+    if init and not is_initialised(ctx):
+        initialise(ctx)
+    return ctx
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one command; returns the exit code."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    known, _rest = pre.parse_known_args(argv)
+    set_locale(known.lang)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        sys.stderr.write(parser.format_usage())
+        sys.stderr.write(_("error: {message}").format(message=exc) + "\n")
+        return 2
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        return -1  # no command: the caller opens the GUI
+    try:
+        return handler(args)
+    except OtopError as exc:
+        sys.stderr.write(str(exc).replace("\n", " ") + "\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(_("Interrupted; nothing more was saved.") + "\n")
+        return 130
+
+
+def with_context(func: Handler, *, init: bool = True) -> Callable[[argparse.Namespace], int]:
+    """Wrap a handler so it gets an open database and always closes it."""
+
+    def handler(args: argparse.Namespace) -> int:
+        ctx = open_for(args, init=init)
+        try:
+            return func(args, ctx)
+        finally:
+            ctx.close()
+
+    return handler

@@ -1,0 +1,325 @@
+"""CLI commands on records: workshops, sessions, trainees, enrollments, attendance, partners."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from otop_desktop.cli import AppContext, print_json, print_table, with_context
+from otop_desktop.i18n import _
+from otop_desktop.services import attendance, enrollments, organisations, trainees, workshops
+
+WORKSHOP_OPTIONS = {
+    "title": lambda: _("workshop title"),
+    "category": lambda: _("product category: bamboo, pottery, textiles, food, farm, other"),
+    "programme": lambda: _("programme name"),
+    "country": lambda: _("country code, e.g. HN, GT, TW"),
+    "town": lambda: _("town"),
+    "venue": lambda: _("venue"),
+    "start_date": lambda: _("first day (YYYY-MM-DD)"),
+    "end_date": lambda: _("last day (YYYY-MM-DD)"),
+    "languages": lambda: _("languages, e.g. es or es,zh_Hant_TW"),
+    "trainers": lambda: _("trainers' names"),
+    "min_attendance_rate": lambda: _("minimum attendance for a certificate, in %"),
+}
+TRAINEE_OPTIONS = {
+    "given_names": lambda: _("given names"),
+    "family_names": lambda: _("family names"),
+    "chinese_name": lambda: _("name in Chinese characters"),
+    "gender": lambda: _("female, male, other or undisclosed"),
+    "birth_year": lambda: _("year of birth"),
+    "phone": lambda: _("phone number, as written locally"),
+    "email": lambda: _("e-mail address"),
+    "town": lambda: _("town"),
+    "country": lambda: _("country code, e.g. HN"),
+    "organisation_id": lambda: _("id of the trainee's organisation"),
+    "business_name": lambda: _("business or workshop name"),
+    "preferred_language": lambda: _("en, es or zh_Hant_TW"),
+    "consent_data": lambda: _("consent to keep data: yes or no"),
+    "consent_photos": lambda: _("consent to photos: yes or no"),
+    "notes": lambda: _("notes"),
+}
+
+
+def _add_options(parser: argparse.ArgumentParser, options: dict[str, Any]) -> None:
+    for field, helptext in options.items():
+        parser.add_argument(
+            "--" + field.replace("_", "-"), dest=field, default=argparse.SUPPRESS, help=helptext()
+        )
+
+
+def _fields(args: argparse.Namespace, options: dict[str, Any]) -> dict[str, Any]:
+    return {k: getattr(args, k) for k in options if hasattr(args, k)}
+
+
+def register(commands: Any) -> None:
+    """Add the record commands to the sub-command parser."""
+    group = commands.add_parser("workshop", help=_("workshops")).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True
+    )
+    p = group.add_parser("add", help=_("create a workshop"))
+    _add_options(p, WORKSHOP_OPTIONS)
+    p.set_defaults(handler=with_context(_workshop_add))
+    p = group.add_parser("edit", help=_("change fields of a workshop"))
+    p.add_argument("id")
+    _add_options(p, WORKSHOP_OPTIONS)
+    p.set_defaults(handler=with_context(_workshop_edit))
+    p = group.add_parser("delete", help=_("delete a workshop"))
+    p.add_argument("id")
+    p.set_defaults(handler=with_context(_workshop_delete))
+    p = group.add_parser("list", help=_("list workshops"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=with_context(_workshop_list))
+    p = group.add_parser("partner", help=_("link a partner organisation to a workshop"))
+    p.add_argument("id")
+    p.add_argument("organisation_id")
+    p.set_defaults(handler=with_context(_workshop_partner))
+
+    group = commands.add_parser("session", help=_("sessions of a workshop")).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True
+    )
+    p = group.add_parser("add", help=_("add a session to a workshop"))
+    p.add_argument("--workshop", required=True, help=_("workshop id"))
+    p.add_argument("--date", required=True, help=_("date (YYYY-MM-DD)"))
+    p.add_argument("--start", help=_("start time (HH:MM)"))
+    p.add_argument("--hours", help=_("length in hours"))
+    p.add_argument("--topic", help=_("topic"))
+    p.set_defaults(handler=with_context(_session_add))
+    p = group.add_parser("list", help=_("list the sessions of a workshop"))
+    p.add_argument("--workshop", required=True, help=_("workshop id"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=with_context(_session_list))
+
+    group = commands.add_parser("trainee", help=_("trainees")).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True
+    )
+    p = group.add_parser("add", help=_("register a trainee"))
+    _add_options(p, TRAINEE_OPTIONS)
+    p.add_argument("--workshop", help=_("also enrol in this workshop"))
+    p.set_defaults(handler=with_context(_trainee_add))
+    p = group.add_parser("edit", help=_("change fields of a trainee"))
+    p.add_argument("id")
+    _add_options(p, TRAINEE_OPTIONS)
+    p.set_defaults(handler=with_context(_trainee_edit))
+    p = group.add_parser("delete", help=_("delete a trainee"))
+    p.add_argument("id")
+    p.set_defaults(handler=with_context(_trainee_delete))
+    p = group.add_parser("list", help=_("list or search trainees"))
+    p.add_argument("--search", default="", help=_("words of the name, town or phone"))
+    p.add_argument("--workshop", help=_("only trainees of this workshop"))
+    p.add_argument("--limit", type=int, default=1000, help=_("at most this many"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=with_context(_trainee_list))
+    p = group.add_parser("enrol", help=_("enrol a trainee in a workshop"))
+    p.add_argument("id")
+    p.add_argument("--workshop", required=True, help=_("workshop id"))
+    p.add_argument("--role", default="trainee", help=_("trainee, trainer or assistant"))
+    p.set_defaults(handler=with_context(_trainee_enrol))
+
+    group = commands.add_parser("attendance", help=_("attendance marks")).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True
+    )
+    p = group.add_parser("mark", help=_("mark a trainee at a session"))
+    p.add_argument("session_id")
+    p.add_argument("trainee_id")
+    p.add_argument("status", help=_("present, late, excused or absent"))
+    p.add_argument("--note", help=_("a note"))
+    p.set_defaults(handler=with_context(_attendance_mark))
+    p = group.add_parser("list", help=_("marks of a session"))
+    p.add_argument("--session", required=True, help=_("session id"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=with_context(_attendance_list))
+
+    group = commands.add_parser("organisation", help=_("partner organisations")).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True
+    )
+    p = group.add_parser("add", help=_("add an organisation"))
+    p.add_argument("--name", required=True, help=_("name"))
+    p.add_argument(
+        "--kind", dest="org_kind", help=_("ngo, cooperative, sme, community, government or mission")
+    )
+    p.add_argument("--country", help=_("country code"))
+    p.add_argument("--town", help=_("town"))
+    p.set_defaults(handler=with_context(_organisation_add))
+    p = group.add_parser("list", help=_("list organisations"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=with_context(_organisation_list))
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _workshop_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    info = workshops.create_workshop(ctx, **_fields(args, WORKSHOP_OPTIONS))
+    _say(info.id)
+    return 0
+
+
+def _workshop_edit(args: argparse.Namespace, ctx: AppContext) -> int:
+    workshops.edit_workshop(ctx, args.id, **_fields(args, WORKSHOP_OPTIONS))
+    _say(_("Workshop saved."))
+    return 0
+
+
+def _workshop_delete(args: argparse.Namespace, ctx: AppContext) -> int:
+    workshops.delete_workshop(ctx, args.id)
+    _say(_("Workshop deleted."))
+    return 0
+
+
+def _workshop_partner(args: argparse.Namespace, ctx: AppContext) -> int:
+    workshops.add_partner(ctx, args.id, args.organisation_id)
+    _say(_("Partner linked."))
+    return 0
+
+
+def _workshop_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    items = workshops.list_workshops(ctx)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": w.id,
+                    "title": w.title,
+                    "category": w.category,
+                    "programme": w.programme,
+                    "country": w.country,
+                    "town": w.town,
+                    "venue": w.venue,
+                    "start_date": w.start_date,
+                    "end_date": w.end_date,
+                    "archived": w.archived,
+                    "trainees": w.trainee_count,
+                    "sessions": w.session_count,
+                    "attendance_rate": w.attendance_rate,
+                }
+                for w in items
+            ]
+        )
+        return 0
+    print_table(
+        [
+            [w.id, w.title, w.country or "", str(w.start_date or ""), str(w.trainee_count)]
+            for w in items
+        ],
+        [_("Id"), _("Title"), _("Country"), _("Start"), _("Trainees")],
+    )
+    return 0
+
+
+def _session_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    info = workshops.add_session(
+        ctx, args.workshop, args.date, start_time=args.start, hours=args.hours, topic=args.topic
+    )
+    _say(info.id)
+    return 0
+
+
+def _session_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    items = workshops.list_sessions(ctx, args.workshop)
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        [
+            [s.id, str(s.date or ""), s.start_time or "", str(s.hours or ""), s.topic or ""]
+            for s in items
+        ],
+        [_("Id"), _("Date"), _("Start"), _("Hours"), _("Topic")],
+    )
+    return 0
+
+
+def _trainee_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    info = trainees.add_trainee(ctx, **_fields(args, TRAINEE_OPTIONS))
+    if args.workshop:
+        enrollments.enrol(ctx, args.workshop, info.id)
+    _say(info.id)
+    return 0
+
+
+def _trainee_edit(args: argparse.Namespace, ctx: AppContext) -> int:
+    fields = _fields(args, TRAINEE_OPTIONS)
+    if not fields:
+        from otop_desktop.cli import UsageError
+
+        raise UsageError(_("name at least one field to change, e.g. --phone 9876-5432"))
+    trainees.edit_trainee(ctx, args.id, **fields)
+    _say(_("Trainee saved."))
+    return 0
+
+
+def _trainee_delete(args: argparse.Namespace, ctx: AppContext) -> int:
+    trainees.delete_trainee(ctx, args.id)
+    _say(_("Trainee deleted."))
+    return 0
+
+
+def _trainee_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    if args.workshop:
+        items = [e.trainee for e in enrollments.list_enrolled(ctx, args.workshop)]
+        if args.search:
+            from otop_desktop.domain.text import fold
+
+            words = fold(args.search).split()
+            items = [
+                t
+                for t in items
+                if all(w in fold(f"{t.display_name} {t.town or ''}") for w in words)
+            ]
+    else:
+        items = trainees.search_trainees(ctx, args.search, limit=args.limit)
+    if args.json:
+        print_json([t.as_dict() for t in items])
+        return 0
+    print_table(
+        [[t.id, t.display_name, t.town or "", t.phone or ""] for t in items],
+        [_("Id"), _("Name"), _("Town"), _("Phone")],
+    )
+    return 0
+
+
+def _trainee_enrol(args: argparse.Namespace, ctx: AppContext) -> int:
+    enrollments.enrol(ctx, args.workshop, args.id, args.role)
+    _say(_("Trainee enrolled."))
+    return 0
+
+
+def _attendance_mark(args: argparse.Namespace, ctx: AppContext) -> int:
+    mark = attendance.mark(ctx, args.session_id, args.trainee_id, args.status, args.note)
+    _say(_("Marked {status}.").format(status=attendance.parse_status(mark.status).label()))
+    return 0
+
+
+def _attendance_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    marks = attendance.marks_for_session(ctx, args.session)
+    if args.json:
+        print_json(sorted(marks.values(), key=lambda m: m.trainee_id))
+        return 0
+    print_table(
+        [[m.trainee_id, m.status, m.note or ""] for m in marks.values()],
+        [_("Trainee"), _("Status"), _("Note")],
+    )
+    return 0
+
+
+def _organisation_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    info = organisations.add_organisation(
+        ctx, name=args.name, org_kind=args.org_kind, country=args.country, town=args.town
+    )
+    _say(info.id)
+    return 0
+
+
+def _organisation_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    items = organisations.list_organisations(ctx)
+    if args.json:
+        print_json(items)
+        return 0
+    print_table(
+        [[o.id, o.name, o.org_kind or "", o.country or ""] for o in items],
+        [_("Id"), _("Name"), _("Kind"), _("Country")],
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""Photos: the content-addressed store and photo processing (Pillow). No Qt."""

@@ -1,0 +1,264 @@
+"""Trainees: register, edit, delete (tombstone), find."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from otop_desktop.db.models import Organisation, Trainee
+from otop_desktop.domain import validation as v
+from otop_desktop.domain.enums import Gender
+from otop_desktop.domain.errors import ValidationError
+from otop_desktop.domain.text import digits, fold
+from otop_desktop.i18n import SUPPORTED_LOCALES, _
+from otop_desktop.services.common import country_code, get_live, revive, soft_delete
+from otop_desktop.services.context import AppContext
+
+TRAINEE_FIELDS = (
+    "given_names",
+    "family_names",
+    "chinese_name",
+    "gender",
+    "birth_year",
+    "phone",
+    "email",
+    "town",
+    "country",
+    "organisation_id",
+    "business_name",
+    "preferred_language",
+    "consent_data",
+    "consent_photos",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class TraineeInfo:
+    id: str
+    given_names: str | None
+    family_names: str | None
+    chinese_name: str | None
+    gender: str | None
+    birth_year: int | None
+    phone: str | None
+    email: str | None
+    town: str | None
+    country: str | None
+    organisation_id: str | None
+    business_name: str | None
+    preferred_language: str | None
+    consent_data: bool
+    consent_photos: bool
+    notes: str | None
+    merged_into: str | None
+
+    @property
+    def display_name(self) -> str:
+        """The name as printed: romanised name, with the Chinese-character name beside it."""
+        latin = " ".join(p for p in (self.given_names, self.family_names) if p)
+        if self.chinese_name and latin:
+            return f"{self.chinese_name} ({latin})"
+        return self.chinese_name or latin
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("id", *TRAINEE_FIELDS, "merged_into")}
+
+
+def trainee_info(t: Trainee) -> TraineeInfo:
+    """The plain record of an ORM trainee."""
+    return TraineeInfo(
+        id=t.id,
+        given_names=t.given_names,
+        family_names=t.family_names,
+        chinese_name=t.chinese_name,
+        gender=t.gender,
+        birth_year=t.birth_year,
+        phone=t.phone,
+        email=t.email,
+        town=t.town,
+        country=t.country,
+        organisation_id=t.organisation_id,
+        business_name=t.business_name,
+        preferred_language=t.preferred_language,
+        consent_data=bool(t.consent_data),
+        consent_photos=bool(t.consent_photos),
+        notes=t.notes,
+        merged_into=t.merged_into,
+    )
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return fold(value) in ("1", "true", "yes", "y", "si", "sí", "是", "x")
+    return bool(value)
+
+
+def clean_trainee_fields(
+    session: Session, fields: dict[str, Any], current: Trainee | None = None
+) -> dict[str, Any]:
+    """Validated values of the given trainee fields; errors name the field."""
+    unknown = set(fields) - set(TRAINEE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown trainee field: {name}").format(name=", ".join(sorted(unknown)))
+        )
+    out: dict[str, Any] = {}
+    for key, label in (("given_names", _("Given names")), ("family_names", _("Family names"))):
+        if key in fields:
+            out[key] = v.optional_text(fields[key], key, label, v.MAX_NAME)
+    if "chinese_name" in fields:
+        out["chinese_name"] = v.optional_text(
+            fields["chinese_name"], "chinese_name", _("Name in Chinese characters"), 60
+        )
+    merged = {
+        k: getattr(current, k) if current else None
+        for k in ("given_names", "family_names", "chinese_name")
+    }
+    merged.update({k: out[k] for k in merged if k in out})
+    if not merged["given_names"] and not merged["chinese_name"]:
+        raise ValidationError(
+            _("A trainee needs a name: given names, or a name in Chinese characters."),
+            "given_names",
+        )
+    if "gender" in fields:
+        if fields["gender"] in (None, ""):
+            out["gender"] = None
+        else:
+            try:
+                out["gender"] = Gender.parse(str(fields["gender"])).value
+            except ValueError:
+                raise ValidationError(
+                    _(
+                        "Unknown gender “{value}”: use female, male, other or prefer not to say."
+                    ).format(value=fields["gender"]),
+                    "gender",
+                ) from None
+    if "birth_year" in fields:
+        out["birth_year"] = v.birth_year(fields["birth_year"])
+    if "phone" in fields:
+        out["phone"] = v.phone(fields["phone"])
+    if "email" in fields:
+        out["email"] = v.email(fields["email"])
+    for key, label in (
+        ("town", _("Town")),
+        ("business_name", _("Business")),
+        ("notes", _("Notes")),
+    ):
+        if key in fields:
+            out[key] = v.optional_text(fields[key], key, label)
+    if "country" in fields:
+        out["country"] = country_code(fields["country"])
+    if "preferred_language" in fields:
+        lang = (fields["preferred_language"] or "").strip() or None
+        if lang is not None and lang not in SUPPORTED_LOCALES:
+            raise ValidationError(
+                _("Unknown language “{value}”: use one of {choices}.").format(
+                    value=lang, choices=", ".join(SUPPORTED_LOCALES)
+                ),
+                "preferred_language",
+            )
+        out["preferred_language"] = lang
+    if "organisation_id" in fields:
+        org = fields["organisation_id"] or None
+        if org is not None:
+            get_live(session, Organisation, org, _("organisation"))
+        out["organisation_id"] = org
+    for key in ("consent_data", "consent_photos"):
+        if key in fields:
+            out[key] = _bool(fields[key])
+    return out
+
+
+def add_trainee(ctx: AppContext, **fields: Any) -> TraineeInfo:
+    """Register a trainee."""
+    with ctx.unit_of_work() as session:
+        values = clean_trainee_fields(session, fields)
+        trainee = Trainee(**values)
+        session.add(trainee)
+        session.flush()
+        return trainee_info(trainee)
+
+
+def edit_trainee(ctx: AppContext, trainee_id: str, **fields: Any) -> TraineeInfo:
+    """Change the given fields of a trainee (only changed cells become part of the change)."""
+    with ctx.unit_of_work() as session:
+        trainee = get_live(session, Trainee, trainee_id, _("trainee"))
+        for key, value in clean_trainee_fields(session, fields, trainee).items():
+            if getattr(trainee, key) != value:
+                setattr(trainee, key, value)
+        session.flush()
+        return trainee_info(trainee)
+
+
+def delete_trainee(ctx: AppContext, trainee_id: str) -> None:
+    """Mark a trainee deleted; undo with `undelete_trainee`."""
+    with ctx.unit_of_work() as session:
+        soft_delete(get_live(session, Trainee, trainee_id, _("trainee")))
+
+
+def undelete_trainee(ctx: AppContext, trainee_id: str) -> TraineeInfo:
+    """Bring back a deleted trainee."""
+    with ctx.unit_of_work() as session:
+        trainee = session.get(Trainee, trainee_id)
+        if trainee is None:
+            from otop_desktop.domain.errors import NotFoundError
+
+            raise NotFoundError(_("trainee"), trainee_id)
+        revive(trainee)
+        session.flush()
+        return trainee_info(trainee)
+
+
+def get_trainee(ctx: AppContext, trainee_id: str) -> TraineeInfo:
+    """One live trainee."""
+    with ctx.read() as session:
+        return trainee_info(get_live(session, Trainee, trainee_id, _("trainee")))
+
+
+def search_condition(text: str) -> Any:
+    """A WHERE clause matching every word of `text` in names/town, or digits in the phone."""
+    words = fold(text).split()
+    clauses = []
+    for word in words:
+        like = Trainee.search_key.contains(word, autoescape=True)
+        number = digits(word)
+        if len(number) >= 4 and len(number) == len(word.replace("-", "").replace("+", "")):
+            clauses.append(or_(like, Trainee.phone_digits.contains(number, autoescape=True)))
+        else:
+            clauses.append(like)
+    return and_(*clauses) if clauses else None
+
+
+def search_trainees(
+    ctx: AppContext, text: str = "", *, limit: int = 200, offset: int = 0
+) -> list[TraineeInfo]:
+    """Live, unmerged trainees whose names, town or phone match `text`, by family name."""
+    with ctx.read() as session:
+        query = select(Trainee).where(Trainee.cl % 2 == 1, Trainee.merged_into.is_(None))
+        condition = search_condition(text)
+        if condition is not None:
+            query = query.where(condition)
+        query = query.order_by(
+            func.coalesce(Trainee.family_names, Trainee.chinese_name),
+            Trainee.given_names,
+            Trainee.id,
+        )
+        return [trainee_info(t) for t in session.scalars(query.limit(limit).offset(offset))]
+
+
+def count_trainees(ctx: AppContext, text: str = "") -> int:
+    """How many live, unmerged trainees match `text`."""
+    with ctx.read() as session:
+        query = (
+            select(func.count())
+            .select_from(Trainee)
+            .where(Trainee.cl % 2 == 1, Trainee.merged_into.is_(None))
+        )
+        condition = search_condition(text)
+        if condition is not None:
+            query = query.where(condition)
+        return int(session.scalar(query) or 0)
