@@ -108,6 +108,9 @@ def run(argv: Sequence[str]) -> int:
         return -1  # no command: the caller opens the GUI
     try:
         return handler(args)
+    except UsageError as exc:
+        sys.stderr.write(_("error: {message}").format(message=exc) + "\n")
+        return 2
     except OtopError as exc:
         sys.stderr.write(str(exc).replace("\n", " ") + "\n")
         return exc.exit_code

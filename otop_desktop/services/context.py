@@ -56,7 +56,7 @@ class AppContext:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring what was read, unlike rollback().
             session.close()
 
     @contextmanager

@@ -1,0 +1,171 @@
+"""The command line contract of DESIGN.md section 6: names, --json, exit codes, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from otop_desktop.cli import run
+
+
+def cli(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
+    code = run(["--data-dir", str(data), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_then_records_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Proves: a coordinator's script can build a workshop, a session, a trainee and a mark.
+    data = tmp_path / "data"
+    assert cli(capsys, data, "init", "--device-name", "Laptop Comayagua")[0] == 0
+    code, out, _ = cli(capsys, data, "workshop", "add", "--title", "Bambú", "--country", "hn",
+                       "--start-date", "2026-09-01", "--end-date", "2026-10-01")
+    assert code == 0
+    workshop_id = out.strip()
+    code, out, _ = cli(capsys, data, "session", "add", "--workshop", workshop_id,
+                       "--date", "2026-09-01", "--hours", "3")
+    session_id = out.strip()
+    code, out, _ = cli(capsys, data, "trainee", "add", "--given-names", "María Fernanda",
+                       "--family-names", "López Reyes", "--phone", "9876-5432",
+                       "--workshop", workshop_id)
+    trainee_id = out.strip()
+    assert cli(capsys, data, "attendance", "mark", session_id, trainee_id, "late")[0] == 0
+    code, out, _ = cli(capsys, data, "trainee", "edit", trainee_id, "--phone", "+504 9876-0000")
+    assert code == 0
+    code, out, _ = cli(capsys, data, "trainee", "list", "--json", "--search", "lopez")
+    [row] = json.loads(out)
+    assert row["phone"] == "+504 9876-0000" and row["family_names"] == "López Reyes"
+    code, out, _ = cli(capsys, data, "workshop", "list", "--json")
+    [w] = json.loads(out)
+    assert (w["country"], w["trainees"], w["sessions"], w["attendance_rate"]) == ("HN", 1, 1, 1.0)
+    code, out, _ = cli(capsys, data, "attendance", "list", "--session", session_id, "--json")
+    assert json.loads(out)[0]["status"] == "late"
+    assert cli(capsys, data, "trainee", "delete", trainee_id)[0] == 0
+    code, out, _ = cli(capsys, data, "trainee", "list", "--json")
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["trainee", "edit", "nope", "--phone", "9876-5432"], "nope"),
+        (["trainee", "add", "--given-names", "  "], "name"),
+        (["trainee", "add", "--given-names", "Ana", "--birth-year", "1850"], "1850"),
+        (["trainee", "add", "--given-names", "Ana", "--email", "ana@"], "ana@"),
+        (["trainee", "add", "--given-names", "Ana", "--phone", "12"], "12"),
+        (["workshop", "add", "--title", "X", "--start-date", "2026-13-01"], "2026-13-01"),
+        (["workshop", "add", "--title", "X", "--start-date", "2026-10-01",
+          "--end-date", "2026-09-01"], "end date"),
+        (["workshop", "add", "--title", "X", "--country", "XX"], "XX"),
+        (["attendance", "mark", "s", "t", "present"], "s"),
+        (["attendance", "mark", "s", "t", "sleeping"], "sleeping"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+) -> None:
+    # Proves: bad input gives exit 1 and one readable line, and changes nothing.
+    data = tmp_path / "data"
+    cli(capsys, data, "init", "--device-name", "x")
+    before = cli(capsys, data, "dump")[1]
+    code, out, err = cli(capsys, data, *args)
+    assert code == 1, err
+    assert err.count("\n") == 1 and fragment.lower() in err.lower() and "Traceback" not in err
+    assert cli(capsys, data, "dump")[1] == before
+
+
+def test_bad_usage_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Proves: scripts can tell a wrong call (2) from wrong data (1).
+    assert cli(capsys, tmp_path, "trainee", "frobnicate")[0] == 2
+    assert cli(capsys, tmp_path, "demo", "--trainees", "many")[0] == 2
+    assert cli(capsys, tmp_path, "trainee", "edit", "someid")[0] == 2
+
+
+def test_messages_follow_lang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Proves: --lang switches the language of errors (es catalog present).
+    code = run(["--lang", "es", "--data-dir", str(tmp_path), "trainee", "edit", "nope",
+                "--phone", "9876-5432"])
+    err = capsys.readouterr().err
+    assert code == 1 and "nope" in err
+    from otop_desktop.i18n import _, set_locale
+
+    set_locale("es")
+    try:
+        expected = _("No {kind} with id {id}.").format(kind=_("trainee"), id="nope")
+    finally:
+        set_locale("en")
+    assert err.strip() == expected
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Proves: pointing the app at a foreign file never overwrites it.
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "otop.sqlite3").write_bytes(b"PK\x03\x04 this is a zip, not a database" * 10)
+    before = (data / "otop.sqlite3").read_bytes()
+    code, _, err = cli(capsys, data, "workshop", "list")
+    assert code == 1 and "SQLite" in err
+    assert (data / "otop.sqlite3").read_bytes() == before
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Proves: an old app never "upgrades" (breaks) a database written by a newer one.
+    data = tmp_path / "data"
+    cli(capsys, data, "init", "--device-name", "x")
+    with sqlite3.connect(data / "otop.sqlite3") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = (data / "otop.sqlite3").read_bytes()
+    code, _, err = cli(capsys, data, "workshop", "list")
+    assert code == 1 and "newer version" in err
+    assert (data / "otop.sqlite3").read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_a_read_only_data_dir_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "ro"
+    data.mkdir()
+    data.chmod(0o500)
+    try:
+        code, _, err = cli(capsys, data, "workshop", "list")
+    finally:
+        data.chmod(0o700)
+    assert code == 1 and "read-only" in err
+
+
+def test_a_read_only_database_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Proves: a database on read-only media gives a message, not a traceback (even as root,
+    # SQLite's read-only open mode refuses the write).
+    data = tmp_path / "data"
+    cli(capsys, data, "init", "--device-name", "x")
+    url = f"sqlite+pysqlite:///file:{data / 'otop.sqlite3'}?mode=ro&uri=true"
+    code, _, err = cli(capsys, data, "--database-url", url, "workshop", "add", "--title", "T")
+    assert code == 1 and "read-only" in err.lower()
+
+
+def test_demo_then_dump_is_byte_identical_in_two_fresh_dirs(tmp_path: Path) -> None:
+    # Proves: `dump` is canonical and the demo reproducible: same seed, same bytes, through the
+    # real entry point in separate processes.
+    outputs = []
+    for name in ("a", "b"):
+        env = {**os.environ, "OTOP_DATA_DIR": str(tmp_path / name)}
+        for args in (["demo", "--seed", "3", "--trainees", "40", "--photos", "3"], ["dump"]):
+            done = subprocess.run([sys.executable, "-m", "otop_desktop", *args], env=env,
+                                  capture_output=True, check=True)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    data = json.loads(outputs[0])
+    assert len(data["trainee"]) == 40 and len(data["photo_files"]) == 3
