@@ -35,6 +35,9 @@ class ChangeLog(Base):
     row_id: Mapped[str] = mapped_column(ID, nullable=False)
     cl: Mapped[int] = mapped_column(Integer, nullable=False)
     payload: Mapped[str] = mapped_column(Text, nullable=False)
+    # For each edited column, the clock [hlc, replica] of the value the editor replaced: a
+    # receiver whose value is newer than that base knows the two edits were concurrent.
+    base: Mapped[str] = mapped_column(Text, default="{}", nullable=False)
 
     __table_args__ = (Index("ix_change_log_row", "tbl", "row_id"),)
 
@@ -65,7 +68,7 @@ class Conflict(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tbl: Mapped[str] = mapped_column(String(40), nullable=False)
     row_id: Mapped[str] = mapped_column(ID, nullable=False)
-    column: Mapped[str] = mapped_column(String(60), nullable=False)
+    col_name: Mapped[str] = mapped_column(String(60), nullable=False)
     kept_value: Mapped[str | None] = mapped_column(Text)
     kept_hlc: Mapped[int] = mapped_column(BigInteger, nullable=False)
     kept_replica: Mapped[str] = mapped_column(ID, nullable=False)

@@ -130,7 +130,8 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) 
         hlc = ctx.clock.now()
         # The user saw the value being replaced, so the edit must be later than it, even when
         # that value was stamped by a laptop whose clock runs ahead.
-        seen_before = max((clocks[c][0] for c in changes if c in clocks), default=0)
+        base = {c: clocks[c][:2] for c in changes if c in clocks}
+        seen_before = max((clock[0] for clock in base.values()), default=0)
         if seen_before >= hlc:
             hlc = seen_before + 1
         for column in changes:
@@ -146,6 +147,7 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) 
                 row_id=obj.id,
                 cl=obj.cl,
                 payload=dumps(changes),
+                base=dumps(base),
             )
         )
     conn.execute(

@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("row_id", sa.String(length=36), nullable=False),
         sa.Column("cl", sa.Integer(), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("base", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("replica_id", "seq"),
     )
     with op.batch_alter_table("change_log", schema=None) as batch_op:
@@ -87,7 +88,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("tbl", sa.String(length=40), nullable=False),
         sa.Column("row_id", sa.String(length=36), nullable=False),
-        sa.Column("column", sa.String(length=60), nullable=False),
+        sa.Column("col_name", sa.String(length=60), nullable=False),
         sa.Column("kept_value", sa.Text(), nullable=True),
         sa.Column("kept_hlc", sa.BigInteger(), nullable=False),
         sa.Column("kept_replica", sa.String(length=36), nullable=False),
