@@ -94,6 +94,8 @@ class Peer(Base):
     # What that laptop had seen when it wrote its last bundle (JSON replica -> seq).
     their_seen: Mapped[str] = mapped_column(Text, default="{}", nullable=False)
     key_changed_at: Mapped[str | None] = mapped_column(String(32))
+    # Photos that laptop said it lacks (JSON list of sha256): our next bundle carries them.
+    wants: Mapped[str] = mapped_column(Text, default="[]", nullable=False)
 
 
 class BundleRecord(Base):
@@ -107,4 +109,6 @@ class BundleRecord(Base):
     at: Mapped[str] = mapped_column(String(32), nullable=False)
     peer_replica: Mapped[str | None] = mapped_column(ID)
     file_name: Mapped[str | None] = mapped_column(Text)
+    # The encrypted file's sha256: the same file imported again is a no-op at once.
+    file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     report: Mapped[str] = mapped_column(Text, default="{}", nullable=False)

@@ -30,6 +30,12 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the app can read."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision of the database, or None for an empty one."""
     try:
@@ -51,7 +57,7 @@ def needs_upgrade(engine: Engine) -> bool:
     """Whether the database is older than this version of the app (refuses newer ones)."""
     current = current_revision(engine)
     script = ScriptDirectory.from_config(alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
+    known = known_revisions()
     if current is not None and current not in known:
         raise DatabaseError(
             _(

@@ -41,11 +41,15 @@ def upgrade() -> None:
         sa.Column("at", sa.String(length=32), nullable=False),
         sa.Column("peer_replica", sa.String(length=36), nullable=True),
         sa.Column("file_name", sa.Text(), nullable=True),
+        sa.Column("file_sha256", sa.String(length=64), nullable=True),
         sa.Column("report", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("bundle_record", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_bundle_record_bundle_id"), ["bundle_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_bundle_record_file_sha256"), ["file_sha256"], unique=False
+        )
 
     op.create_table(
         "certificate",
@@ -172,6 +176,7 @@ def upgrade() -> None:
         sa.Column("last_bundle_at", sa.String(length=32), nullable=True),
         sa.Column("their_seen", sa.Text(), nullable=False),
         sa.Column("key_changed_at", sa.String(length=32), nullable=True),
+        sa.Column("wants", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("replica_id"),
     )
     op.create_table(

@@ -1,0 +1,379 @@
+"""Sync bundles: export what other laptops may lack, import and merge what they sent.
+
+Import verifies the whole file first (decryption, signature, every member's size and hash, every
+change's shape), stores the photos, then merges the changes in transactions of one chunk each:
+a power cut or a cancel leaves the database as it was before the chunk being applied, and
+importing the same bundle again completes the work (what is already merged is skipped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from otop_desktop.db import migrate
+from otop_desktop.db.local_models import BundleRecord, Peer, ReplicaState
+from otop_desktop.db.models import Photo
+from otop_desktop.domain.errors import OtopError
+from otop_desktop.domain.ids import uuid7
+from otop_desktop.i18n import _
+from otop_desktop.media.store import BLOCK, BlobStore
+from otop_desktop.services.context import AppContext, utc_now
+from otop_desktop.sync import keys
+from otop_desktop.sync.bundle_file import BundleWriter, VerifiedBundle, open_bundle
+from otop_desktop.sync.crypto import BundleCancelled, UnsupportedBundleError
+from otop_desktop.sync.merge import Merger, MergeStats
+from otop_desktop.sync.outbox import Outbox, iter_chunks
+from otop_desktop.sync.wire import decode_chunk
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class NoPassphraseError(OtopError):
+    """No programme passphrase was given and none is kept on this laptop."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "No programme passphrase is set on this laptop: set one in Settings, or give "
+                "--passphrase-file."
+            )
+        )
+
+
+@dataclass
+class ExportReport:
+    path: str
+    bundle_id: str
+    changes: int
+    photos: int
+    replicas: int
+    full: bool
+
+
+@dataclass
+class ImportReport:
+    path: str
+    bundle_id: str = ""
+    sender: str = ""
+    sender_name: str = ""
+    already_imported: bool = False
+    stats: MergeStats = field(default_factory=MergeStats)
+    photos_added: int = 0
+    photos_missing: int = 0
+    missing: dict[str, list[int]] = field(default_factory=dict)
+    key_changed: bool = False
+    new_laptop: bool = False
+    cancelled: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _passphrase(ctx: AppContext, given: str | None) -> str:
+    text = given if given is not None else keys.load_passphrase(ctx.data_dir.keys)
+    if not text:
+        raise NoPassphraseError()
+    return text
+
+
+def read_seen(conn: Connection) -> dict[str, int]:
+    """The version vector of this database, its own replica included."""
+    vector = {r: s for r, s in conn.exec_driver_sql("SELECT replica_id, seq FROM replica_seen")}
+    for replica, seq in conn.exec_driver_sql("SELECT replica_id, last_seq FROM replica_state"):
+        vector[replica] = max(vector.get(replica, 0), seq)
+    return vector
+
+
+def _peers_low_water(conn: Connection, session_peers: list[Peer]) -> dict[str, int]:
+    """What every known laptop has surely seen: the minimum of their reported vectors."""
+    if not session_peers:
+        return {}
+    vectors = [json.loads(p.their_seen or "{}") for p in session_peers]
+    replicas = set().union(*vectors)
+    return {r: min(v.get(r, 0) for v in vectors) for r in replicas}
+
+
+def _missing_photos(ctx: AppContext, conn: Connection) -> list[str]:
+    store = BlobStore(ctx.data_dir.blobs)
+    hashes = conn.execute(select(Photo.sha256).where(Photo.cl % 2 == 1)).scalars()
+    return sorted({h for h in hashes if h and not store.has(h)})
+
+
+def export_bundle(
+    ctx: AppContext,
+    path: Path,
+    *,
+    full: bool = False,
+    photos: bool = True,
+    passphrase: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ExportReport:
+    """Write a bundle of every change the receiver may lack (all of them with `full`)."""
+    secret = _passphrase(ctx, passphrase)
+    signing_key = keys.load_or_create_device_key(ctx.data_dir.keys)
+    store = BlobStore(ctx.data_dir.blobs)
+    bundle_id = uuid7()
+    with ctx.read() as session:
+        conn = session.connection()
+        state = session.scalar(select(ReplicaState))
+        if state is None:
+            raise OtopError(_("This database has not been initialised (run init first)."))
+        peers = list(session.scalars(select(Peer)))
+        their_seen = {} if full else _peers_low_water(conn, [p for p in peers if p.public_key])
+        plan = Outbox()
+        # A first pass fixes the manifest (ranges, photos) before anything is written.
+        for _chunk in iter_chunks(conn, their_seen, plan):
+            if cancelled and cancelled():
+                raise BundleCancelled()
+        wanted: set[str] = set()
+        for peer in peers:
+            wanted.update(json.loads(peer.wants or "[]"))
+        photo_hashes = sorted(h for h in (plan.photos | wanted) if store.has(h)) if photos else []
+        if full and photos:
+            live = session.scalars(select(Photo.sha256).where(Photo.cl % 2 == 1))
+            photo_hashes = sorted({h for h in live if h and store.has(h)} | set(photo_hashes))
+        devices = {p.replica_id: p.device_name for p in peers if p.device_name}
+        devices[state.replica_id] = state.device_name
+        header = {
+            "bundle_id": bundle_id,
+            "created_at": utc_now(),
+            "sender": {"replica_id": state.replica_id, "device_name": state.device_name},
+            "schema": migrate.head_revision(),
+            "seen": read_seen(conn),
+            "ranges": plan.ranges,
+            "counts": {"changes": plan.count, "photos": len(photo_hashes)},
+            "full": full,
+            "devices": devices,
+            "wants": _missing_photos(ctx, conn),
+        }
+        total = plan.count + len(photo_hashes)
+        done = 0
+        with BundleWriter(path, secret, signing_key, header) as writer:
+            second = Outbox()
+            for chunk in iter_chunks(conn, their_seen, second):
+                writer.add_changes(chunk)
+                done = second.count
+                if progress:
+                    progress(done, total)
+                if cancelled and cancelled():
+                    raise BundleCancelled()
+            for sha in photo_hashes:
+                writer.add_photo(sha, store.path_of(sha))
+                done += 1
+                if progress:
+                    progress(done, total)
+                if cancelled and cancelled():
+                    raise BundleCancelled()
+    with ctx.unit_of_work() as session:
+        session.add(
+            BundleRecord(
+                bundle_id=bundle_id,
+                direction="export",
+                at=utc_now(),
+                peer_replica=None,
+                file_name=str(path),
+                report=json.dumps(header["counts"]),
+            )
+        )
+    return ExportReport(str(path), bundle_id, plan.count, len(photo_hashes), len(plan.ranges), full)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(BLOCK):
+                digest.update(block)
+    except OSError as exc:
+        raise OtopError(
+            _("The bundle {path} cannot be read: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from exc
+    return digest.hexdigest()
+
+
+def _check_manifest(manifest: dict[str, Any]) -> tuple[str, str]:
+    schema = manifest.get("schema")
+    if schema not in migrate.known_revisions():
+        raise UnsupportedBundleError(
+            _(
+                "This bundle was made by a newer version of OTOP Field Desk; install the newer "
+                "version on this laptop to import it. Nothing was imported."
+            )
+        )
+    sender = manifest.get("sender")
+    if not isinstance(sender, dict) or not isinstance(sender.get("replica_id"), str):
+        raise UnsupportedBundleError(_("The bundle does not say which laptop made it."))
+    return sender["replica_id"], str(sender.get("device_name") or "")
+
+
+def import_bundle(
+    ctx: AppContext,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
+    """Verify and merge one bundle; see the module docstring for the guarantees."""
+    report = ImportReport(str(path))
+    file_sha = _file_sha256(path)
+    with ctx.read() as session:
+        done_before = session.scalar(
+            select(BundleRecord.bundle_id).where(
+                BundleRecord.file_sha256 == file_sha, BundleRecord.direction == "import"
+            )
+        )
+    if done_before:
+        report.bundle_id = done_before
+        report.already_imported = True
+        return report
+    secret = _passphrase(ctx, passphrase)
+    work = ctx.data_dir.root / "tmp"
+    with open_bundle(path, secret, work, cancelled) as bundle:
+        manifest = bundle.manifest
+        report.bundle_id = str(manifest.get("bundle_id", ""))
+        report.sender, report.sender_name = _check_manifest(manifest)
+        total = 0
+        for data in bundle.iter_changes():  # every change is checked before any is applied
+            total += len(decode_chunk(data))
+        _store_photos(ctx, bundle, report)
+        _merge_chunks(ctx, bundle, report, total, progress, cancelled)
+        _record_peer(ctx, bundle, report, file_sha, path)
+    return report
+
+
+def _store_photos(ctx: AppContext, bundle: VerifiedBundle, report: ImportReport) -> None:
+    store = BlobStore(ctx.data_dir.blobs)
+    for sha in bundle.photo_names():
+        if store.has(sha):
+            continue
+        target = store.path_of(sha)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        bundle.extract_photo(sha, target)
+        report.photos_added += 1
+
+
+def _merge_chunks(
+    ctx: AppContext,
+    bundle: VerifiedBundle,
+    report: ImportReport,
+    total: int,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
+    done = 0
+    for data in bundle.iter_changes():
+        if cancelled and cancelled():
+            report.cancelled = True
+            return
+        changes = decode_chunk(data)
+        with ctx.unit_of_work() as session:
+            own = session.scalar(select(ReplicaState.replica_id)) or ""
+            merger = Merger(session.connection(), ctx.sync.clock, own, utc_now())
+            report.stats.add(merger.apply(changes))
+        done += len(changes)
+        if progress:
+            progress(done, total)
+
+
+def _record_peer(
+    ctx: AppContext, bundle: VerifiedBundle, report: ImportReport, file_sha: str, path: Path
+) -> None:
+    manifest = bundle.manifest
+    now = utc_now()
+    with ctx.unit_of_work() as session:
+        conn = session.connection()
+        seen = read_seen(conn)
+        ranges = manifest.get("ranges") or {}
+        for replica, span in ranges.items():
+            if isinstance(span, list) and len(span) == 2 and seen.get(replica, 0) < span[1]:
+                report.missing[replica] = [seen.get(replica, 0) + 1, int(span[1])]
+        peer = session.get(Peer, report.sender)
+        if peer is None:
+            peer = Peer(replica_id=report.sender, first_seen_at=now, their_seen="{}", wants="[]")
+            session.add(peer)
+            report.new_laptop = True
+        elif peer.public_key and peer.public_key != bundle.public_key:
+            report.key_changed = True
+            peer.key_changed_at = now
+        peer.public_key = bundle.public_key
+        peer.device_name = report.sender_name or peer.device_name
+        peer.last_bundle_at = now
+        if not report.cancelled:
+            peer.their_seen = json.dumps(manifest.get("seen") or {}, sort_keys=True)
+        wants = manifest.get("wants")
+        peer.wants = json.dumps(
+            sorted(w for w in wants if isinstance(w, str))[:100_000]
+            if isinstance(wants, list)
+            else []
+        )
+        devices = manifest.get("devices") or {}
+        for replica, name in devices.items():
+            if replica == report.sender or not isinstance(name, str):
+                continue
+            other = session.get(Peer, replica)
+            if other is None:
+                session.add(
+                    Peer(
+                        replica_id=replica,
+                        device_name=name[:120],
+                        first_seen_at=now,
+                        their_seen="{}",
+                        wants="[]",
+                    )
+                )
+            elif not other.device_name:
+                other.device_name = name[:120]
+        report.photos_missing = len(_missing_photos(ctx, conn))
+        session.add(
+            BundleRecord(
+                bundle_id=report.bundle_id,
+                direction="import",
+                at=now,
+                peer_replica=report.sender,
+                file_name=str(path),
+                file_sha256=None if report.cancelled or report.missing else file_sha,
+                report=json.dumps(report.as_dict(), sort_keys=True, default=str),
+            )
+        )
+
+
+def import_bundles(
+    ctx: AppContext,
+    paths: list[Path],
+    *,
+    passphrase: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> list[ImportReport]:
+    """Import several bundles in turn (any order gives the same result)."""
+    reports = []
+    for path in paths:
+        reports.append(
+            import_bundle(ctx, path, passphrase=passphrase, progress=progress, cancelled=cancelled)
+        )
+        if reports[-1].cancelled:
+            break
+    return reports
+
+
+def inspect(ctx: AppContext, path: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+    """The verified manifest of a bundle, without importing anything."""
+    secret = _passphrase(ctx, passphrase)
+    with open_bundle(path, secret, ctx.data_dir.root / "tmp") as bundle:
+        manifest = dict(bundle.manifest)
+        manifest.pop("files", None)
+        manifest["fingerprint"] = keys.fingerprint(bundle.public_key)
+        return manifest
