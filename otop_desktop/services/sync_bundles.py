@@ -151,6 +151,8 @@ def export_bundle(
             "schema": migrate.head_revision(),
             "seen": read_seen(conn),
             "ranges": plan.ranges,
+            # Everything above this vector is in the bundle; a receiver below it lacks the rest.
+            "base_seen": their_seen,
             "counts": {"changes": plan.count, "photos": len(photo_hashes)},
             "full": full,
             "devices": devices,
@@ -300,6 +302,11 @@ def _record_peer(
         for replica, span in ranges.items():
             if isinstance(span, list) and len(span) == 2 and seen.get(replica, 0) < span[1]:
                 report.missing[replica] = [seen.get(replica, 0) + 1, int(span[1])]
+        base_seen = manifest.get("base_seen") or {}
+        for replica, base in base_seen.items():
+            have = seen.get(replica, 0)
+            if isinstance(base, int) and have < base and replica not in report.missing:
+                report.missing[replica] = [have + 1, base]
         peer = session.get(Peer, report.sender)
         if peer is None:
             peer = Peer(replica_id=report.sender, first_seen_at=now, their_seen="{}", wants="[]")
