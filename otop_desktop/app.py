@@ -14,4 +14,4 @@ def main(argv: Sequence[str]) -> int:
         return code
     from otop_desktop.ui.launch import launch
 
-    return launch(list(argv))
+    return int(launch(list(argv)))

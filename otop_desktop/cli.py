@@ -16,6 +16,16 @@ from typing import Any
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _, set_locale
 from otop_desktop.services.context import AppContext, initialise, is_initialised, open_context
+
+__all__ = [
+    "AppContext",
+    "UsageError",
+    "open_for",
+    "print_json",
+    "print_table",
+    "run",
+    "with_context",
+]
 from otop_desktop.services.paths import default_data_dir
 
 Handler = Callable[[argparse.Namespace, AppContext], int]
@@ -28,7 +38,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse whose usage errors are translated and raise instead of exiting."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UsageError(message)
 
 
@@ -56,7 +66,7 @@ def print_table(rows: list[list[str]], headers: list[str]) -> None:
 
 def build_parser() -> _Parser:
     """The whole command line (DESIGN.md section 6, plus additions)."""
-    from otop_desktop import cli_commands, cli_records
+    from otop_desktop import cli_bundle, cli_commands, cli_records
 
     parser = _Parser(
         prog="otop-desktop",
@@ -73,12 +83,7 @@ def build_parser() -> _Parser:
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
     cli_commands.register(commands)
     cli_records.register(commands)
-    try:
-        from otop_desktop import cli_bundle
-    except ImportError:  # the bundle commands ship with the sync package
-        pass
-    else:
-        cli_bundle.register(commands)
+    cli_bundle.register(commands)
     return parser
 
 

@@ -24,16 +24,49 @@ def test_init_then_records_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixt
     # Proves: a coordinator's script can build a workshop, a session, a trainee and a mark.
     data = tmp_path / "data"
     assert cli(capsys, data, "init", "--device-name", "Laptop Comayagua")[0] == 0
-    code, out, _ = cli(capsys, data, "workshop", "add", "--title", "Bambú", "--country", "hn",
-                       "--start-date", "2026-09-01", "--end-date", "2026-10-01")
+    code, out, _ = cli(
+        capsys,
+        data,
+        "workshop",
+        "add",
+        "--title",
+        "Bambú",
+        "--country",
+        "hn",
+        "--start-date",
+        "2026-09-01",
+        "--end-date",
+        "2026-10-01",
+    )
     assert code == 0
     workshop_id = out.strip()
-    code, out, _ = cli(capsys, data, "session", "add", "--workshop", workshop_id,
-                       "--date", "2026-09-01", "--hours", "3")
+    code, out, _ = cli(
+        capsys,
+        data,
+        "session",
+        "add",
+        "--workshop",
+        workshop_id,
+        "--date",
+        "2026-09-01",
+        "--hours",
+        "3",
+    )
     session_id = out.strip()
-    code, out, _ = cli(capsys, data, "trainee", "add", "--given-names", "María Fernanda",
-                       "--family-names", "López Reyes", "--phone", "9876-5432",
-                       "--workshop", workshop_id)
+    code, out, _ = cli(
+        capsys,
+        data,
+        "trainee",
+        "add",
+        "--given-names",
+        "María Fernanda",
+        "--family-names",
+        "López Reyes",
+        "--phone",
+        "9876-5432",
+        "--workshop",
+        workshop_id,
+    )
     trainee_id = out.strip()
     assert cli(capsys, data, "attendance", "mark", session_id, trainee_id, "late")[0] == 0
     code, out, _ = cli(capsys, data, "trainee", "edit", trainee_id, "--phone", "+504 9876-0000")
@@ -60,8 +93,19 @@ def test_init_then_records_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixt
         (["trainee", "add", "--given-names", "Ana", "--email", "ana@"], "ana@"),
         (["trainee", "add", "--given-names", "Ana", "--phone", "12"], "12"),
         (["workshop", "add", "--title", "X", "--start-date", "2026-13-01"], "2026-13-01"),
-        (["workshop", "add", "--title", "X", "--start-date", "2026-10-01",
-          "--end-date", "2026-09-01"], "end date"),
+        (
+            [
+                "workshop",
+                "add",
+                "--title",
+                "X",
+                "--start-date",
+                "2026-10-01",
+                "--end-date",
+                "2026-09-01",
+            ],
+            "end date",
+        ),
         (["workshop", "add", "--title", "X", "--country", "XX"], "XX"),
         (["attendance", "mark", "s", "t", "present"], "s"),
         (["attendance", "mark", "s", "t", "sleeping"], "sleeping"),
@@ -89,8 +133,19 @@ def test_bad_usage_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_messages_follow_lang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Proves: --lang switches the language of errors (es catalog present).
-    code = run(["--lang", "es", "--data-dir", str(tmp_path), "trainee", "edit", "nope",
-                "--phone", "9876-5432"])
+    code = run(
+        [
+            "--lang",
+            "es",
+            "--data-dir",
+            str(tmp_path),
+            "trainee",
+            "edit",
+            "nope",
+            "--phone",
+            "9876-5432",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and "nope" in err
     from otop_desktop.i18n import _, set_locale
@@ -163,8 +218,12 @@ def test_demo_then_dump_is_byte_identical_in_two_fresh_dirs(tmp_path: Path) -> N
     for name in ("a", "b"):
         env = {**os.environ, "OTOP_DATA_DIR": str(tmp_path / name)}
         for args in (["demo", "--seed", "3", "--trainees", "40", "--photos", "3"], ["dump"]):
-            done = subprocess.run([sys.executable, "-m", "otop_desktop", *args], env=env,
-                                  capture_output=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "otop_desktop", *args],
+                env=env,
+                capture_output=True,
+                check=True,
+            )
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
     data = json.loads(outputs[0])

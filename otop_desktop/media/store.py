@@ -13,7 +13,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _
@@ -56,7 +56,7 @@ class BlobStore:
             self.put_stream(io.BytesIO(data), sha)
         return sha
 
-    def put_stream(self, source: BinaryIO, expected_sha256: str | None = None) -> str:
+    def put_stream(self, source: IO[bytes], expected_sha256: str | None = None) -> str:
         """Store what `source` yields, checking it against `expected_sha256` when given."""
         digest = hashlib.sha256()
         folder = self.root / "tmp"

@@ -103,7 +103,8 @@ def _check_sqlite_file(path: Path) -> None:
     if header != SQLITE_HEADER:
         raise DatabaseError(
             _(
-                "{path} is not an OTOP Field Desk database (not a SQLite file); nothing was changed."
+                "{path} is not an OTOP Field Desk database (not a SQLite file); nothing was "
+                "changed."
             ).format(path=path)
         )
 

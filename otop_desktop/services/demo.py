@@ -258,9 +258,9 @@ def build_demo(
         for plan, workshop, held, count in zip(
             PLANS, workshops, plan_sessions, counts, strict=True
         ):
-            for start in range(0, count, BATCH):
+            for first in range(0, count, BATCH):
                 with ctx.unit_of_work() as session:
-                    batch = [_trainee(rng, plan) for _n in range(min(BATCH, count - start))]
+                    batch = [_trainee(rng, plan) for _n in range(min(BATCH, count - first))]
                     session.add_all(batch)
                     session.flush()
                     for trainee in batch:

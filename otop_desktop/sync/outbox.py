@@ -46,7 +46,7 @@ def iter_chunks(
         )
         while rows := result.fetchmany(chunk):
             for row in rows:
-                change: ChangeRow = tuple(row)  # type: ignore[assignment]
+                change: ChangeRow = tuple(row)
                 span = outbox.ranges.setdefault(replica, [change[1], change[1]])
                 span[1] = change[1]
                 if change[3] == "photo" and '"sha256"' in change[6]:

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from otop_desktop.db.models import Photo, Trainee
 from otop_desktop.domain.errors import OtopError
+from otop_desktop.media.store import BlobStore
 from otop_desktop.services import attendance, enrollments, trainees, workshops
 from otop_desktop.services.context import AppContext, initialise, open_context
 from otop_desktop.services.dump import dump_text
 from otop_desktop.services.sync_bundles import export_bundle, import_bundle
-from otop_desktop.media.store import BlobStore
 from otop_desktop.sync import keys
 from otop_desktop.sync.capture import SyncContext
 from otop_desktop.sync.hlc import HybridClock
@@ -122,6 +122,13 @@ def marks_of(replica: Replica) -> dict[str, str]:
 
 
 __all__ = [
-    "Cluster", "Replica", "add_photo", "attendance", "enrollments", "marks_of", "seed_workshop",
-    "trainees", "try_edit",
+    "Cluster",
+    "Replica",
+    "add_photo",
+    "attendance",
+    "enrollments",
+    "marks_of",
+    "seed_workshop",
+    "trainees",
+    "try_edit",
 ]

@@ -35,17 +35,25 @@ SKEWS_MS = [0, -3_600_000, -86_400_000 * 400, 86_400_000 * 365 * 4, 5_000]
 
 operation = st.one_of(
     st.tuples(st.just("create"), st.integers(0, 4), st.sampled_from(["Rosa", "Luis", "陳美玲"])),
-    st.tuples(st.just("edit"), st.integers(0, 4), st.integers(0, 50),
-              st.sampled_from(FIELDS), st.integers(0, 3)),
+    st.tuples(
+        st.just("edit"),
+        st.integers(0, 4),
+        st.integers(0, 50),
+        st.sampled_from(FIELDS),
+        st.integers(0, 3),
+    ),
     st.tuples(st.just("delete"), st.integers(0, 4), st.integers(0, 50)),
     st.tuples(st.just("undelete"), st.integers(0, 4), st.integers(0, 50)),
-    st.tuples(st.just("mark"), st.integers(0, 4), st.integers(0, 50),
-              st.sampled_from(["present", "late", "excused", "absent"])),
+    st.tuples(
+        st.just("mark"),
+        st.integers(0, 4),
+        st.integers(0, 50),
+        st.sampled_from(["present", "late", "excused", "absent"]),
+    ),
     st.tuples(st.just("photo"), st.integers(0, 4), st.integers(0, 5)),
     st.tuples(st.just("merge"), st.integers(0, 4), st.integers(0, 50), st.integers(0, 50)),
     st.tuples(st.just("skew"), st.integers(0, 4), st.sampled_from(SKEWS_MS)),
-    st.tuples(st.just("send"), st.integers(0, 4), st.integers(0, 4), st.booleans(),
-              st.booleans()),
+    st.tuples(st.just("send"), st.integers(0, 4), st.integers(0, 4), st.booleans(), st.booleans()),
     st.tuples(st.just("truncated"), st.integers(0, 4), st.integers(0, 4), st.floats(0, 0.99)),
     st.tuples(st.just("redeliver"), st.integers(0, 60), st.integers(0, 4)),
 )
@@ -67,57 +75,64 @@ def _run(root: Path, count: int, ops: list[tuple]) -> None:
             cluster.deliver(seed, index)
         sent: list[Path] = []
         for op in ops:
-            cluster.tick(1500)
-            kind, who = op[0], op[1] % count
-            replica = cluster.replicas[who]
-            ids = replica.trainee_ids()
-            pick = (lambda n: ids[n % len(ids)]) if ids else None
-            if kind == "create":
-                t = trainees.add_trainee(replica.ctx, given_names=op[2])
-                enrollments.enrol(replica.ctx, workshop_id, t.id)
-            elif kind == "edit" and pick:
-                field = op[3]
-                value = _value(field, op[4])
-                try_edit(lambda: trainees.edit_trainee(replica.ctx, pick(op[2]), **{field: value}))
-            elif kind == "delete" and pick:
-                try_edit(lambda: trainees.delete_trainee(replica.ctx, pick(op[2])))
-            elif kind == "undelete" and pick:
-                try_edit(lambda: trainees.undelete_trainee(replica.ctx, pick(op[2])))
-            elif kind == "mark" and pick:
-                tid = pick(op[2])
-                if try_edit(lambda: enrollments.enrol(replica.ctx, workshop_id, tid)):
-                    try_edit(lambda: attendance.mark(replica.ctx, session_id, tid, op[3]))
-            elif kind == "photo":
-                add_photo(replica, f"p{op[2]}".encode())
-            elif kind == "merge" and pick:
-                keep, drop = pick(op[2]), pick(op[3])
-                if keep != drop:
-                    try_edit(lambda: _merge(replica, drop, keep))
-            elif kind == "skew":
-                replica.offset_ms[0] = op[2]
-            elif kind == "send":
-                path = cluster.export(who, full=op[3], photos=op[4])
-                sent.append(path)
-                target = op[2] % count
-                if target != who:
-                    cluster.deliver(path, target)
-            elif kind == "truncated":
-                path = cluster.export(who, full=True)
-                data = path.read_bytes()
-                broken = path.with_name(path.name + ".cut")
-                broken.write_bytes(data[: int(len(data) * op[3])])
-                target = cluster.replicas[op[2] % count]
-                before = target.dump()
-                with pytest.raises(OtopError):
-                    cluster.deliver(broken, op[2] % count)
-                assert target.dump() == before
-            elif kind == "redeliver" and sent:
-                cluster.deliver(sent[op[1] % len(sent)], op[2] % count)
+            _apply(cluster, op, workshop_id, session_id, sent)
         cluster.gossip()
         dumps = [r.dump() for r in cluster.replicas]
         assert all(d == dumps[0] for d in dumps[1:])
     finally:
         cluster.close()
+
+
+def _apply(
+    cluster: Cluster, op: tuple, workshop_id: str, session_id: str, sent: list[Path]
+) -> None:
+    count = len(cluster.replicas)
+    cluster.tick(1500)
+    kind, who = op[0], op[1] % count
+    replica = cluster.replicas[who]
+    ids = replica.trainee_ids()
+    pick = (lambda n: ids[n % len(ids)]) if ids else None
+    if kind == "create":
+        t = trainees.add_trainee(replica.ctx, given_names=op[2])
+        enrollments.enrol(replica.ctx, workshop_id, t.id)
+    elif kind == "edit" and pick:
+        field = op[3]
+        value = _value(field, op[4])
+        try_edit(lambda: trainees.edit_trainee(replica.ctx, pick(op[2]), **{field: value}))
+    elif kind == "delete" and pick:
+        try_edit(lambda: trainees.delete_trainee(replica.ctx, pick(op[2])))
+    elif kind == "undelete" and pick:
+        try_edit(lambda: trainees.undelete_trainee(replica.ctx, pick(op[2])))
+    elif kind == "mark" and pick:
+        tid = pick(op[2])
+        if try_edit(lambda: enrollments.enrol(replica.ctx, workshop_id, tid)):
+            try_edit(lambda: attendance.mark(replica.ctx, session_id, tid, op[3]))
+    elif kind == "photo":
+        add_photo(replica, f"p{op[2]}".encode())
+    elif kind == "merge" and pick:
+        keep, drop = pick(op[2]), pick(op[3])
+        if keep != drop:
+            try_edit(lambda: _merge(replica, drop, keep))
+    elif kind == "skew":
+        replica.offset_ms[0] = op[2]
+    elif kind == "send":
+        path = cluster.export(who, full=op[3], photos=op[4])
+        sent.append(path)
+        target = op[2] % count
+        if target != who:
+            cluster.deliver(path, target)
+    elif kind == "truncated":
+        path = cluster.export(who, full=True)
+        data = path.read_bytes()
+        broken = path.with_name(path.name + ".cut")
+        broken.write_bytes(data[: int(len(data) * op[3])])
+        target = cluster.replicas[op[2] % count]
+        before = target.dump()
+        with pytest.raises(OtopError):
+            cluster.deliver(broken, op[2] % count)
+        assert target.dump() == before
+    elif kind == "redeliver" and sent:
+        cluster.deliver(sent[op[1] % len(sent)], op[2] % count)
 
 
 def _value(field: str, n: int) -> object:
@@ -140,20 +155,35 @@ def _merge(replica, drop: str, keep: str) -> None:
         row.merged_into = keep
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(count=st.integers(2, 5), ops=st.lists(operation, min_size=1, max_size=25))
-def test_any_edits_any_delivery_converge(tmp_path_factory: pytest.TempPathFactory, count: int,
-                                         ops: list[tuple]) -> None:
+def test_any_edits_any_delivery_converge(
+    tmp_path_factory: pytest.TempPathFactory, count: int, ops: list[tuple]
+) -> None:
     _run(tmp_path_factory.mktemp("cluster"), count, ops)
 
 
 @pytest.mark.slow
-@settings(max_examples=2000, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(count=st.integers(2, 5), ops=st.lists(operation, min_size=1, max_size=60))
-def test_any_edits_any_delivery_converge_long(tmp_path_factory: pytest.TempPathFactory,
-                                              count: int, ops: list[tuple]) -> None:
+def test_any_edits_any_delivery_converge_long(
+    tmp_path_factory: pytest.TempPathFactory, count: int, ops: list[tuple]
+) -> None:
     _run(tmp_path_factory.mktemp("cluster"), count, ops)

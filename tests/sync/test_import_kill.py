@@ -22,8 +22,11 @@ from otop_desktop.sync.outbox import CHUNK_CHANGES
 
 
 def _cli(data: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "otop_desktop", "--data-dir", str(data), *args],
-                          capture_output=True, check=check)
+    return subprocess.run(
+        [sys.executable, "-m", "otop_desktop", "--data-dir", str(data), *args],
+        capture_output=True,
+        check=check,
+    )
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -36,8 +39,11 @@ def test_sigkill_during_import_keeps_whole_transactions(tmp_path: Path) -> None:
     bundle = tmp_path / "all.otop"
     _cli(source, "bundle", "export", str(bundle), "--full")
     expected = _cli(source, "dump").stdout
-    replica = sqlite3.connect(source / "otop.sqlite3").execute(
-        "SELECT replica_id, last_seq FROM replica_state").fetchone()
+    replica = (
+        sqlite3.connect(source / "otop.sqlite3")
+        .execute("SELECT replica_id, last_seq FROM replica_state")
+        .fetchone()
+    )
     total = replica[1]
     assert total > 2 * CHUNK_CHANGES
 
@@ -54,17 +60,30 @@ def test_sigkill_during_import_keeps_whole_transactions(tmp_path: Path) -> None:
         target = tmp_path / f"target{attempt}"
         _cli(target, "init", "--device-name", "Coord", "--passphrase-file", str(secret))
         process = subprocess.Popen(
-            [sys.executable, "-m", "otop_desktop", "--data-dir", str(target), "bundle", "import",
-             str(bundle)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "otop_desktop",
+                "--data-dir",
+                str(target),
+                "bundle",
+                "import",
+                str(bundle),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.3, 1.0) * full_time)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         with sqlite3.connect(target / "otop.sqlite3") as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            count = conn.execute("SELECT count(*) FROM change_log WHERE replica_id = ?",
-                                 (replica[0],)).fetchone()[0]
-            seen = conn.execute("SELECT coalesce(max(seq), 0) FROM replica_seen "
-                                "WHERE replica_id = ?", (replica[0],)).fetchone()[0]
+            count = conn.execute(
+                "SELECT count(*) FROM change_log WHERE replica_id = ?", (replica[0],)
+            ).fetchone()[0]
+            seen = conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM replica_seen WHERE replica_id = ?", (replica[0],)
+            ).fetchone()[0]
         assert count in allowed, count
         assert seen == count  # the version vector moved with the very same transactions
         outcomes.add(count)

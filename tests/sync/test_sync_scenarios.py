@@ -13,7 +13,14 @@ from otop_desktop.services import backup, sync_review
 from otop_desktop.services.context import open_context
 from otop_desktop.sync import crypto
 from otop_desktop.sync.hlc import MAX_AHEAD_MS, wall_ms_of
-from tests.sync.sync_harness import Cluster, add_photo, attendance, enrollments, seed_workshop, trainees
+from tests.sync.sync_harness import (
+    Cluster,
+    add_photo,
+    attendance,
+    enrollments,
+    seed_workshop,
+    trainees,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -66,11 +73,19 @@ def test_relays_keep_the_original_replica_and_seq(cluster: Cluster) -> None:
     cluster.deliver(cluster.export(0), 1)
     cluster.deliver(cluster.export(1), 2)  # an ordinary (not full) bundle
     with a.ctx.read() as s:
-        original = [(c.replica_id, c.seq, c.hlc, c.payload) for c in s.scalars(
-            select(ChangeLog).where(ChangeLog.row_id == t.id).order_by(ChangeLog.seq))]
+        original = [
+            (c.replica_id, c.seq, c.hlc, c.payload)
+            for c in s.scalars(
+                select(ChangeLog).where(ChangeLog.row_id == t.id).order_by(ChangeLog.seq)
+            )
+        ]
     with b.ctx.read() as s:
-        relayed = [(c.replica_id, c.seq, c.hlc, c.payload) for c in s.scalars(
-            select(ChangeLog).where(ChangeLog.row_id == t.id).order_by(ChangeLog.seq))]
+        relayed = [
+            (c.replica_id, c.seq, c.hlc, c.payload)
+            for c in s.scalars(
+                select(ChangeLog).where(ChangeLog.row_id == t.id).order_by(ChangeLog.seq)
+            )
+        ]
     assert relayed == original
     assert trainees.get_trainee(b.ctx, t.id).phone == "9876-5432"
 
