@@ -1,0 +1,65 @@
+"""Backups hold the database and photos; restoring one changes nothing until it is verified."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from otop_desktop.cli import run
+from otop_desktop.services import backup, demo, trainees
+from otop_desktop.services.dump import dump_text
+from tests.helpers import new_context
+
+
+def test_backup_then_restore_gives_back_the_same_data(tmp_path: Path) -> None:
+    ctx = new_context(tmp_path / "data")
+    demo.build_demo(ctx, trainees=20, photos=2)
+    before = dump_text(ctx)
+    backup.write_backup(ctx, tmp_path / "safe.zip")
+    trainees.add_trainee(ctx, given_names="Después del respaldo")
+    ctx.close()
+    backup.restore_backup(tmp_path / "data", tmp_path / "safe.zip")
+    again = new_context(tmp_path / "data")
+    try:
+        assert dump_text(again) == before
+    finally:
+        again.close()
+    assert list((tmp_path / "data" / "backups").glob("before-restore-*.sqlite3"))
+
+
+@pytest.mark.parametrize("damage", ["not-a-zip", "no-manifest", "newer", "bad-db"])
+def test_a_broken_backup_is_refused_and_nothing_changes(
+    tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx = new_context(tmp_path / "data")
+    trainees.add_trainee(ctx, given_names="Intacta")
+    before = dump_text(ctx)
+    good = tmp_path / "good.zip"
+    backup.write_backup(ctx, good)
+    ctx.close()
+    bad = tmp_path / "bad.zip"
+    if damage == "not-a-zip":
+        bad.write_bytes(b"hello")
+    else:
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item)
+                if item.filename == "manifest.json":
+                    if damage == "no-manifest":
+                        continue
+                    if damage == "newer":
+                        data = json.dumps({**json.loads(data), "version": 99}).encode()
+                if item.filename == "otop.sqlite3" and damage == "bad-db":
+                    data = b"SQLite format 3\x00" + b"\x00" * 100
+                dst.writestr(item, data)
+    code = run(["--data-dir", str(tmp_path / "data"), "restore", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.strip() and "Traceback" not in err
+    again = new_context(tmp_path / "data")
+    try:
+        assert dump_text(again) == before
+    finally:
+        again.close()
