@@ -255,3 +255,14 @@ def test_a_new_laptop_is_told_what_an_ordinary_bundle_lacks(cluster: Cluster) ->
     assert report.missing
     cluster.deliver(cluster.export(1, full=True), 2)
     assert new.dump() == coordinator.dump()
+
+
+def test_a_clock_set_back_by_a_dead_battery_is_noticed(cluster: Cluster) -> None:
+    from otop_desktop.services.clock_check import clock_status
+
+    a = cluster.replicas[0]
+    trainees.add_trainee(a.ctx, given_names="Hoy")
+    assert not clock_status(a.ctx).is_behind
+    a.offset_ms[0] = -5 * 365 * 86_400_000  # the BIOS says 2021
+    status = clock_status(a.ctx)
+    assert status.is_behind and "2026" in status.message()
