@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from otop_desktop.db.local_models import BundleRecord, Conflict, Peer, ReplicaSeen, ReplicaState
 from otop_desktop.db.models import MODEL_BY_TABLE, data_columns
-from otop_desktop.domain.errors import NotFoundError, ValidationError
+from otop_desktop.domain.errors import NotFoundError, OtopError, ValidationError
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.sync_bundles import ImportReport
@@ -238,3 +239,16 @@ def describe_import(report: ImportReport) -> str:
     if report.cancelled:
         text += " " + _("Cancelled: import the same bundle again to finish.")
     return text
+
+
+def save_import_reports(reports: list[ImportReport], path: Path) -> None:
+    """Write what imports did as a text file a coordinator can keep or send."""
+    lines = [describe_import(r) for r in reports]
+    try:
+        path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise OtopError(
+            _("The report could not be saved to {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from exc

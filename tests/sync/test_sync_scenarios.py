@@ -266,3 +266,14 @@ def test_a_clock_set_back_by_a_dead_battery_is_noticed(cluster: Cluster) -> None
     a.offset_ms[0] = -5 * 365 * 86_400_000  # the BIOS says 2021
     status = clock_status(a.ctx)
     assert status.is_behind and "2026" in status.message()
+
+
+def test_the_import_report_can_be_saved(cluster: Cluster, tmp_path: Path) -> None:
+    from otop_desktop.services.sync_bundles import import_bundle
+
+    trainees.add_trainee(cluster.replicas[0].ctx, given_names="Informe")
+    report = import_bundle(cluster.replicas[1].ctx, cluster.export(0))
+    target = tmp_path / "report.txt"
+    sync_review.save_import_reports([report], target)
+    text = target.read_text(encoding="utf-8")
+    assert "laptop-0" in text and "1 record created" in text
