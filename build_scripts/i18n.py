@@ -342,7 +342,7 @@ def status(listing: bool = False) -> None:
             f"{missing:4} not merged yet"
         )
         if listing:
-            for msg in empty + fuzzy:
+            for msg in {key_of(m): m for m in empty + fuzzy}.values():
                 label = "fuzzy" if msg.fuzzy else "todo"
                 print(f"    {label}: {show(key_of(msg))}")
 

@@ -136,6 +136,8 @@ install_python_packages() {
 
     log "installing Python packages into .venv"
     rm -f "$STAMP"
+    # pyproject force-includes these folders into the wheel; git does not keep empty folders.
+    mkdir -p resources translations
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$python" -m pip install -q -e ".[$EXTRAS]"
     echo "$wanted_stamp" >"$STAMP"
 }
