@@ -160,7 +160,7 @@ class Merger:
             "INSERT INTO change_log (replica_id, seq, hlc, tbl, row_id, cl, payload, base) "
             f"VALUES ({m}, {m}, {m}, {m}, {m}, {m}, {m}, {m})",
             [
-                (c.replica, c.seq, c.hlc, c.tbl, c.row_id, c.cl, _json(c.payload), _json(c.base))
+                (c.replica, c.seq, c.hlc, c.tbl, c.row_id, c.cl, c.payload_text, c.base_text)
                 for c in fresh
             ],
         )

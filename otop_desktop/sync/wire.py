@@ -1,7 +1,9 @@
 """Changes as they travel in bundles: compact JSON arrays, checked before anything is applied.
 
 A change on the wire is `[replica, seq, hlc, table, row_id, cl, payload, base]`, where payload is
-`{column: value}` and base is `{column: [hlc, replica]}` (the clock of the value it replaced).
+the JSON text of `{column: value}` and base the JSON text of `{column: [hlc, replica]}` (the clock
+of the value it replaced). They travel as text, exactly as the change log stores them, so neither
+side re-serialises a hundred thousand small objects.
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ class Change:
     cl: int
     payload: dict[str, Any]
     base: dict[str, list[Any]]
+    payload_text: str
+    base_text: str
 
 
 def _json(value: Any) -> str:
@@ -94,9 +98,10 @@ def _json(value: Any) -> str:
 
 
 def encode_rows(rows: Iterable[tuple[str, int, int, str, str, int, str, str]]) -> bytes:
-    """A chunk of change_log rows (payload and base already canonical JSON) as bytes."""
+    """A chunk of change_log rows (payload and base kept as their JSON text) as bytes."""
     parts = [
-        f"[{_json(r)},{s},{h},{_json(t)},{_json(i)},{c},{p},{b}]" for r, s, h, t, i, c, p, b in rows
+        f"[{_json(r)},{s},{h},{_json(t)},{_json(i)},{c},{_json(p)},{_json(b)}]"
+        for r, s, h, t, i, c, p, b in rows
     ]
     return ("[" + ",\n".join(parts) + "]").encode("utf-8")
 
@@ -128,7 +133,13 @@ def _check_all(items: list[Any]) -> Iterator[Change]:
     for item in items:
         if not isinstance(item, list) or len(item) != 8:
             raise _bad(_("wrong shape"))
-        replica, seq, hlc, tbl, row_id, cl, payload, base = item
+        replica, seq, hlc, tbl, row_id, cl, payload_text, base_text = item
+        if not isinstance(payload_text, str) or not isinstance(base_text, str):
+            raise _bad(_("values"))
+        try:
+            payload, base = json.loads(payload_text), json.loads(base_text)
+        except ValueError:
+            raise _bad(_("values")) from None
         if not (isinstance(replica, str) and UUID_RE.match(replica)):
             raise _bad(_("laptop id"))
         if not (_is_int(seq) and seq > 0 and _is_int(hlc) and _is_int(cl) and cl > 0):
@@ -154,4 +165,4 @@ def _check_all(items: list[Any]) -> Iterator[Change]:
                 or not isinstance(clock[1], str)
             ):
                 raise _bad(_("clock of {name}").format(name=str(column)[:40]))
-        yield Change(replica, seq, hlc, tbl, row_id, cl, payload, base)
+        yield Change(replica, seq, hlc, tbl, row_id, cl, payload, base, payload_text, base_text)
