@@ -21,7 +21,7 @@ WORKSHOP_OPTIONS = {
     "end_date": lambda: _("last day (YYYY-MM-DD)"),
     "languages": lambda: _("languages, e.g. es or es,zh_Hant_TW"),
     "trainers": lambda: _("trainers' names"),
-    "min_attendance_rate": lambda: _("minimum attendance for a certificate, in %"),
+    "min_attendance_rate": lambda: _("minimum attendance for a certificate, as a percentage"),
 }
 TRAINEE_OPTIONS = {
     "given_names": lambda: _("given names"),

@@ -228,3 +228,17 @@ def test_demo_then_dump_is_byte_identical_in_two_fresh_dirs(tmp_path: Path) -> N
     assert outputs[0] == outputs[1]
     data = json.loads(outputs[0])
     assert len(data["trainee"]) == 40 and len(data["photo_files"]) == 3
+
+
+def test_values_can_be_typed_as_labels_in_the_users_language() -> None:
+    # Proves: "prefer not to say" (what the error message tells people to type) is understood,
+    # and so is a Spanish status typed without its accent.
+    from otop_desktop.domain.enums import AttendanceStatus, Gender
+    from otop_desktop.i18n import set_locale
+
+    assert Gender.parse("Prefer not to say") is Gender.UNDISCLOSED
+    set_locale("es")
+    try:
+        assert AttendanceStatus.parse("PRESENTE") is AttendanceStatus.PRESENT
+    finally:
+        set_locale("en")

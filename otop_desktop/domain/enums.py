@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from otop_desktop.domain.text import fold
 from otop_desktop.i18n import N_, _
 
 
@@ -15,9 +16,11 @@ class LabelledEnum(str, Enum):
 
     @classmethod
     def parse(cls, text: str) -> LabelledEnum:
-        key = text.strip().lower().replace(" ", "_").replace("-", "_")
+        """The member named by its key, its English label or its label in the current language."""
+        typed = fold(text)
+        key = typed.replace(" ", "_").replace("-", "_")
         for member in cls:
-            if key in (member.value, _(_LABELS[member]).lower()):
+            if key == member.value or typed in (fold(_LABELS[member]), fold(_(_LABELS[member]))):
                 return member
         raise ValueError(text)
 
