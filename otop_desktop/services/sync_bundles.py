@@ -207,6 +207,10 @@ def _file_sha256(path: Path) -> str:
 
 def _check_manifest(manifest: dict[str, Any]) -> tuple[str, str]:
     schema = manifest.get("schema")
+    if not isinstance(schema, str):
+        raise UnsupportedBundleError(
+            _("This file is not a sync bundle of OTOP Field Desk; nothing was imported.")
+        )
     if schema not in migrate.known_revisions():
         raise UnsupportedBundleError(
             _(
