@@ -27,7 +27,8 @@ from otop_desktop.i18n import _
 from otop_desktop.media.store import BLOCK, BlobStore
 from otop_desktop.services.context import AppContext, utc_now
 from otop_desktop.sync import keys
-from otop_desktop.sync.bundle_file import BundleWriter, VerifiedBundle, open_bundle
+from otop_desktop.sync.bundle_file import BundleWriter
+from otop_desktop.sync.bundle_reader import VerifiedBundle, open_bundle
 from otop_desktop.sync.crypto import BundleCancelled, UnsupportedBundleError
 from otop_desktop.sync.merge import Merger, MergeStats
 from otop_desktop.sync.outbox import Outbox, iter_chunks

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from otop_desktop.domain.errors import OtopError, ValidationError
 from otop_desktop.i18n import set_locale
-from otop_desktop.sync import bundle_file, crypto, keys
+from otop_desktop.sync import bundle_file, bundle_reader, crypto, keys
 from otop_desktop.sync.bundle_file import (
     BundleCancelled,
     BundleContentError,
@@ -33,9 +33,8 @@ from otop_desktop.sync.bundle_file import (
     UnsafeBundleError,
     UnsupportedBundleError,
     WrongPassphraseError,
-    inspect_bundle,
-    open_bundle,
 )
+from otop_desktop.sync.bundle_reader import inspect_bundle, open_bundle
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bundles"
 
@@ -388,11 +387,11 @@ def test_size_limits_are_enforced_before_unpacking(
 ) -> None:
     path = tmp_path / "b.otop"
     tools.write_signed(path, tools.good_contents(), passphrase=PASS)
-    monkeypatch.setattr(bundle_file, "MAX_PHOTO_SIZE", 10)
+    monkeypatch.setattr(bundle_reader, "MAX_PHOTO_SIZE", 10)
     with pytest.raises(UnsafeBundleError, match="larger"):
         open_bundle(path, PASS, work)
     monkeypatch.undo()
-    monkeypatch.setattr(bundle_file, "MAX_TOTAL_SIZE", 100)
+    monkeypatch.setattr(bundle_reader, "MAX_TOTAL_SIZE", 100)
     with pytest.raises(UnsafeBundleError, match="more than any real bundle"):
         open_bundle(path, PASS, work)
 
