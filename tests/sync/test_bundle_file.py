@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from otop_desktop.domain.errors import OtopError, ValidationError
 from otop_desktop.i18n import set_locale
-from otop_desktop.sync import bundle_file, bundle_reader, crypto, keys
+from otop_desktop.sync import bundle_reader, crypto, keys
 from otop_desktop.sync.bundle_file import (
     BundleCancelled,
     BundleContentError,
