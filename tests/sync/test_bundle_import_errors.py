@@ -51,7 +51,7 @@ def _import(
 ) -> tuple[int, str]:
     args = ["--data-dir", str(receiver), "bundle", "import", str(bundle)]
     if passphrase is not None:
-        secret = bundle.with_suffix(".pass")
+        secret = receiver.parent / "typed-passphrase.txt"
         secret.write_text(passphrase, encoding="utf-8")
         args += ["--passphrase-file", str(secret)]
     capsys.readouterr()
