@@ -1,0 +1,47 @@
+"""Files shipped with the app: fonts (and later icons), found in a checkout, a wheel or a freeze."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger(__name__)
+
+
+def resources_dir() -> Path:
+    """`_resources` inside the installed package, else `resources/` of the checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_resources", package.parent / "resources"):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / "resources"
+
+
+def load_bundled_fonts(app: QApplication) -> list[str]:
+    """Add the fonts of `resources/fonts` and put them behind the default font; their families.
+
+    A Windows laptop bought in Honduras often has no Traditional Chinese font: the shipped CJK
+    font fills in the characters the default font lacks. With none shipped, the system's
+    fonts are used as they are.
+    """
+    folder = resources_dir() / "fonts"
+    families: list[str] = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in (".ttf", ".ttc", ".otf"):
+                continue
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id < 0:
+                log.warning("Font %s could not be loaded", path)
+                continue
+            families.extend(
+                f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families
+            )
+    if families:
+        font = QFont(app.font())
+        font.setFamilies([app.font().family(), *families])
+        app.setFont(font)
+    return families

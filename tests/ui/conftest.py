@@ -1,0 +1,59 @@
+"""Qt fixtures: isolated window settings, a demo database, the runner, the main window."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
+
+from otop_desktop.services.context import AppContext, initialise, open_context  # noqa: E402
+from otop_desktop.services.demo import build_demo  # noqa: E402
+from otop_desktop.ui.main_window import MainWindow  # noqa: E402
+from otop_desktop.ui.tasks import TaskRunner  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path) -> Iterator[Path]:
+    """Window settings go to this test's folder, never to the developer's own."""
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tmp_path / "qt-settings"
+    folder.mkdir()
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+@pytest.fixture
+def demo_ctx(tmp_path: Path) -> Iterator[AppContext]:
+    """A fresh data dir holding the seeded demo: three workshops, 30 trainees, no photos."""
+    ctx = open_context(tmp_path / "demo-data")
+    initialise(ctx, "test-laptop")
+    build_demo(ctx, trainees=30, photos=0)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
+    """The background runner; stopped before the database closes."""
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.shutdown()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_ctx: AppContext, runner: TaskRunner) -> MainWindow:
+    """The main window on the demo, shown, with its first loads delivered."""
+    main = MainWindow(demo_ctx, runner)
+    runner.window = main
+    qtbot.addWidget(main)
+    main.show()
+    assert runner.wait_idle(10_000)
+    return main
