@@ -124,7 +124,7 @@ class TrainingSession(SyncedRow):
 class Trainee(SyncedRow):
     __tablename__ = "trainee"
     kind = "trainee"
-    derived_columns = ("search_key", "phone_digits")
+    derived_columns = ("search_key", "sort_key", "phone_digits")
 
     given_names: Mapped[str | None] = mapped_column(String(120))
     family_names: Mapped[str | None] = mapped_column(String(120))
@@ -144,18 +144,22 @@ class Trainee(SyncedRow):
     notes: Mapped[str | None] = mapped_column(Text)
 
     search_key: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # Family name (or Chinese name) then given names, folded: an indexed order for long lists.
+    sort_key: Mapped[str] = mapped_column(Text, default="", nullable=False)
     phone_digits: Mapped[str] = mapped_column(String(40), default="", nullable=False)
 
     __table_args__ = (
-        Index("ix_trainee_family_given", "family_names", "given_names"),
+        Index("ix_trainee_sort", "sort_key", "id"),
         Index("ix_trainee_phone_digits", "phone_digits"),
     )
 
     @classmethod
     def derive_values(cls, values: dict[str, Any]) -> dict[str, Any]:
         parts = (values.get(k) for k in ("given_names", "family_names", "chinese_name", "town"))
+        family = values.get("family_names") or values.get("chinese_name") or ""
         return {
             "search_key": fold(" ".join(p for p in parts if p)),
+            "sort_key": fold(f"{family}\x1f{values.get('given_names') or ''}"),
             "phone_digits": digits(values.get("phone")),
         }
 

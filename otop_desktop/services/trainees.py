@@ -242,11 +242,7 @@ def search_trainees(
         condition = search_condition(text)
         if condition is not None:
             query = query.where(condition)
-        query = query.order_by(
-            func.coalesce(Trainee.family_names, Trainee.chinese_name),
-            Trainee.given_names,
-            Trainee.id,
-        )
+        query = query.order_by(Trainee.sort_key, Trainee.id)
         return [trainee_info(t) for t in session.scalars(query.limit(limit).offset(offset))]
 
 

@@ -17,8 +17,8 @@ from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _, set_locale
 from otop_desktop.services.context import AppContext, initialise, is_initialised, open_context
 from otop_desktop.services.demo import DemoSummary, build_demo
+from otop_desktop.services.laptop import mark_demo_offered, should_offer_demo
 from otop_desktop.services.paths import APP_AUTHOR, APP_NAME, default_data_dir
-from otop_desktop.services.workshops import list_workshops
 from otop_desktop.ui.main_window import MainWindow
 from otop_desktop.ui.qt_locale import qt_language
 from otop_desktop.ui.resources import load_bundled_fonts
@@ -68,9 +68,14 @@ def open_database(options: argparse.Namespace) -> AppContext:
 def add_demo_if_empty(
     ctx: AppContext, report: Callable[[int, int], None] | None = None
 ) -> DemoSummary | None:
-    """The demo programme, on a database with no workshops, so the first start shows something."""
-    if list_workshops(ctx):
+    """The demo programme on a first start only, so the first start shows something.
+
+    Offered once per database: a coordinator who deletes every workshop does not get the demo
+    back (and sync it out to other laptops).
+    """
+    if not should_offer_demo(ctx):
         return None
+    mark_demo_offered(ctx)
     return build_demo(ctx, progress=report)
 
 

@@ -258,6 +258,7 @@ def upgrade() -> None:
         sa.Column("merged_into", sa.String(length=36), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("search_key", sa.Text(), nullable=False),
+        sa.Column("sort_key", sa.Text(), nullable=False),
         sa.Column("phone_digits", sa.String(length=40), nullable=False),
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("cl", sa.Integer(), nullable=False),
@@ -265,9 +266,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("trainee", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_trainee_family_given", ["family_names", "given_names"], unique=False
-        )
+        batch_op.create_index("ix_trainee_sort", ["sort_key", "id"], unique=False)
         batch_op.create_index("ix_trainee_phone_digits", ["phone_digits"], unique=False)
 
     op.create_table(
@@ -336,7 +335,7 @@ def downgrade() -> None:
     op.drop_table("training_session")
     with op.batch_alter_table("trainee", schema=None) as batch_op:
         batch_op.drop_index("ix_trainee_phone_digits")
-        batch_op.drop_index("ix_trainee_family_given")
+        batch_op.drop_index("ix_trainee_sort")
 
     op.drop_table("trainee")
     op.drop_table("replica_state")
