@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,13 +28,12 @@ from otop_desktop.domain.ids import uuid7
 from otop_desktop.i18n import _
 from otop_desktop.media.store import BLOCK, BlobStore
 from otop_desktop.services.context import AppContext, utc_now
-from otop_desktop.sync import keys
+from otop_desktop.sync import keys, outbox
 from otop_desktop.sync.bundle_file import BundleWriter
 from otop_desktop.sync.bundle_reader import VerifiedBundle, open_bundle
 from otop_desktop.sync.crypto import BundleCancelled, UnsupportedBundleError
 from otop_desktop.sync.merge import Merger, MergeStats
-from otop_desktop.sync.outbox import Outbox, iter_chunks
-from otop_desktop.sync.wire import decode_chunk
+from otop_desktop.sync.wire import Change, decode_chunk
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -131,11 +132,8 @@ def export_bundle(
             raise OtopError(_("This database has not been initialised (run init first)."))
         peers = list(session.scalars(select(Peer)))
         their_seen = {} if full else _peers_low_water(conn, [p for p in peers if p.public_key])
-        plan = Outbox()
-        # A first pass fixes the manifest (ranges, photos) before anything is written.
-        for _chunk in iter_chunks(conn, their_seen, plan):
-            if cancelled and cancelled():
-                raise BundleCancelled()
+        # The manifest (ranges, photos) is known before anything is written.
+        plan = outbox.plan(conn, their_seen)
         wanted: set[str] = set()
         for peer in peers:
             wanted.update(json.loads(peer.wants or "[]"))
@@ -162,8 +160,8 @@ def export_bundle(
         total = plan.count + len(photo_hashes)
         done = 0
         with BundleWriter(path, secret, signing_key, header) as writer:
-            second = Outbox()
-            for chunk in iter_chunks(conn, their_seen, second):
+            second = outbox.Outbox()
+            for chunk in outbox.iter_chunks(conn, their_seen, second):
                 writer.add_changes(chunk)
                 done = second.count
                 if progress:
@@ -252,13 +250,49 @@ def import_bundle(
         manifest = bundle.manifest
         report.bundle_id = str(manifest.get("bundle_id", ""))
         report.sender, report.sender_name = _check_manifest(manifest)
-        total = 0
-        for data in bundle.iter_changes():  # every change is checked before any is applied
-            total += len(decode_chunk(data))
         _store_photos(ctx, bundle, report)
-        _merge_chunks(ctx, bundle, report, total, progress, cancelled)
+        if not _all_seen(ctx, manifest):
+            with tempfile.TemporaryDirectory(dir=work, prefix="checked-") as spill:
+                chunks, total = _check_changes(bundle, Path(spill), cancelled)
+                _merge_chunks(ctx, chunks, report, total, progress, cancelled)
         _record_peer(ctx, bundle, report, file_sha, path)
     return report
+
+
+def _all_seen(ctx: AppContext, manifest: dict[str, Any]) -> bool:
+    """Whether this database already has every change the bundle says it carries."""
+    ranges = manifest.get("ranges")
+    if not isinstance(ranges, dict) or not ranges:
+        return False
+    with ctx.read() as session:
+        seen = read_seen(session.connection())
+    return all(
+        isinstance(span, list)
+        and len(span) == 2
+        and isinstance(span[1], int)
+        and seen.get(replica, 0) >= span[1]
+        for replica, span in ranges.items()
+    )
+
+
+def _check_changes(
+    bundle: VerifiedBundle, spill: Path, cancelled: Cancelled | None
+) -> tuple[list[Path], int]:
+    """Check every change before any is applied; keep the checked chunks on local disk.
+
+    Memory stays flat however large the bundle, and the merge does not parse anything twice.
+    """
+    paths: list[Path] = []
+    total = 0
+    for index, data in enumerate(bundle.iter_changes()):
+        if cancelled and cancelled():
+            raise BundleCancelled()
+        changes = decode_chunk(data)
+        total += len(changes)
+        path = spill / f"{index:06d}.pickle"
+        path.write_bytes(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL))
+        paths.append(path)
+    return paths, total
 
 
 def _store_photos(ctx: AppContext, bundle: VerifiedBundle, report: ImportReport) -> None:
@@ -274,18 +308,19 @@ def _store_photos(ctx: AppContext, bundle: VerifiedBundle, report: ImportReport)
 
 def _merge_chunks(
     ctx: AppContext,
-    bundle: VerifiedBundle,
+    chunks: list[Path],
     report: ImportReport,
     total: int,
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> None:
     done = 0
-    for data in bundle.iter_changes():
+    for path in chunks:
         if cancelled and cancelled():
             report.cancelled = True
             return
-        changes = decode_chunk(data)
+        # Our own file, written a moment ago from checked changes: safe to unpickle.
+        changes: list[Change] = pickle.loads(path.read_bytes())
         with ctx.unit_of_work() as session:
             own = session.scalar(select(ReplicaState.replica_id)) or ""
             merger = Merger(session.connection(), ctx.sync.clock, own, utc_now())

@@ -33,6 +33,14 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _text(value: dict[str, Any]) -> str:
+    """A change's payload or base as stored in the log (key order as received)."""
+    return _dumps(value) if value else "{}"
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 @dataclass
 class MergeStats:
     """What one import did, for the report."""
@@ -160,7 +168,7 @@ class Merger:
             "INSERT INTO change_log (replica_id, seq, hlc, tbl, row_id, cl, payload, base) "
             f"VALUES ({m}, {m}, {m}, {m}, {m}, {m}, {m}, {m})",
             [
-                (c.replica, c.seq, c.hlc, c.tbl, c.row_id, c.cl, c.payload_text, c.base_text)
+                (c.replica, c.seq, c.hlc, c.tbl, c.row_id, c.cl, _text(c.payload), _text(c.base))
                 for c in fresh
             ],
         )

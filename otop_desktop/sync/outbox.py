@@ -32,6 +32,30 @@ def replicas_in_log(conn: Connection) -> list[str]:
     return sorted(r for (r,) in conn.exec_driver_sql("SELECT DISTINCT replica_id FROM change_log"))
 
 
+def plan(conn: Connection, their_seen: dict[str, int]) -> Outbox:
+    """What `iter_chunks` will yield (ranges, count, photos), found with aggregate queries."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    outbox = Outbox()
+    for replica in replicas_in_log(conn):
+        low, high, count = conn.exec_driver_sql(
+            f"SELECT min(seq), max(seq), count(*) FROM change_log WHERE replica_id = {mark} "
+            f"AND seq > {mark}",
+            (replica, their_seen.get(replica, 0)),
+        ).one()
+        if count:
+            outbox.ranges[replica] = [low, high]
+            outbox.count += count
+            for (payload,) in conn.exec_driver_sql(
+                f"SELECT payload FROM change_log WHERE replica_id = {mark} AND seq > {mark} "
+                "AND tbl = 'photo'",
+                (replica, their_seen.get(replica, 0)),
+            ):
+                sha = json.loads(payload).get("sha256")
+                if isinstance(sha, str):
+                    outbox.photos.add(sha)
+    return outbox
+
+
 def iter_chunks(
     conn: Connection, their_seen: dict[str, int], outbox: Outbox, chunk: int = CHUNK_CHANGES
 ) -> Iterator[bytes]:
