@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from otop_desktop.db.types import DecimalText, IsoDate
-from otop_desktop.domain.text import digits, fold
+from otop_desktop.domain.text import digits, fold, fold_words
 
 ID = String(36)
 
@@ -155,12 +155,15 @@ class Trainee(SyncedRow):
 
     @classmethod
     def derive_values(cls, values: dict[str, Any]) -> dict[str, Any]:
-        parts = (values.get(k) for k in ("given_names", "family_names", "chinese_name", "town"))
-        family = values.get("family_names") or values.get("chinese_name") or ""
+        get = values.get
         return {
-            "search_key": fold(" ".join(p for p in parts if p)),
-            "sort_key": fold(f"{family}\x1f{values.get('given_names') or ''}"),
-            "phone_digits": digits(values.get("phone")),
+            "search_key": fold_words(
+                get("given_names"), get("family_names"), get("chinese_name"), get("town")
+            ),
+            "sort_key": fold(get("family_names") or get("chinese_name") or "")
+            + "\x1f"
+            + fold(get("given_names")),
+            "phone_digits": digits(get("phone")),
         }
 
     def derive(self) -> None:

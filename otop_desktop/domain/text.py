@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
+
+# Combining marks (accents, tildes, Vietnamese tone marks) left by NFKD decomposition.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @lru_cache(maxsize=65536)
@@ -12,11 +16,14 @@ def fold(text: str | None) -> str:
     # Cached: names repeat a lot, and a merge of 100,000 trainees folds each of them.
     if not text:
         return ""
-    if text.isascii():
-        return " ".join(text.lower().split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(text.casefold().split())
+
+
+def fold_words(*parts: str | None) -> str:
+    """`fold` of the parts joined by spaces, folding each part once (they repeat)."""
+    return " ".join(f for f in (fold(p) for p in parts) if f)
 
 
 def digits(text: str | None) -> str:

@@ -1,17 +1,15 @@
 """Sync bundles: export what other laptops may lack, import and merge what they sent.
 
-Import verifies the whole file first (decryption, signature, every member's size and hash, every
-change's shape), stores the photos, then merges the changes in transactions of one chunk each:
-a power cut or a cancel leaves the database as it was before the chunk being applied, and
-importing the same bundle again completes the work (what is already merged is skipped).
+Import verifies the whole file first (decryption, signature, every member's size and hash),
+stores the photos, then merges every change in ONE transaction, checking each chunk as it is
+parsed: a malformed change anywhere, a cancel or a power cut leaves the database exactly as it
+was, and importing the same bundle again completes the work (what is already merged is skipped).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from otop_desktop.db import migrate
 from otop_desktop.db.local_models import BundleRecord, Peer, ReplicaState
@@ -33,7 +32,7 @@ from otop_desktop.sync.bundle_file import BundleWriter
 from otop_desktop.sync.bundle_reader import VerifiedBundle, open_bundle
 from otop_desktop.sync.crypto import BundleCancelled, UnsupportedBundleError
 from otop_desktop.sync.merge import Merger, MergeStats
-from otop_desktop.sync.wire import Change, decode_chunk
+from otop_desktop.sync.wire import decode_chunk
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -245,27 +244,28 @@ def import_bundle(
         report.already_imported = True
         return report
     secret = _passphrase(ctx, passphrase)
-    work = ctx.data_dir.root / "tmp"
-    with open_bundle(path, secret, work, cancelled) as bundle:
+    with open_bundle(path, secret, ctx.data_dir.root / "tmp", cancelled) as bundle:
         manifest = bundle.manifest
         report.bundle_id = str(manifest.get("bundle_id", ""))
         report.sender, report.sender_name = _check_manifest(manifest)
         _store_photos(ctx, bundle, report)
-        if not _all_seen(ctx, manifest):
-            with tempfile.TemporaryDirectory(dir=work, prefix="checked-") as spill:
-                chunks, total = _check_changes(bundle, Path(spill), cancelled)
-                _merge_chunks(ctx, chunks, report, total, progress, cancelled)
-        _record_peer(ctx, bundle, report, file_sha, path)
+        try:
+            with ctx.unit_of_work() as session:
+                _merge(ctx, session.connection(), bundle, report, progress, cancelled)
+                _record_peer(ctx, session, bundle, report, file_sha, path)
+        except BundleCancelled:
+            return ImportReport(
+                str(path), report.bundle_id, report.sender, report.sender_name, cancelled=True
+            )
     return report
 
 
-def _all_seen(ctx: AppContext, manifest: dict[str, Any]) -> bool:
+def _all_seen(conn: Connection, manifest: dict[str, Any]) -> bool:
     """Whether this database already has every change the bundle says it carries."""
     ranges = manifest.get("ranges")
     if not isinstance(ranges, dict) or not ranges:
         return False
-    with ctx.read() as session:
-        seen = read_seen(session.connection())
+    seen = read_seen(conn)
     return all(
         isinstance(span, list)
         and len(span) == 2
@@ -273,26 +273,6 @@ def _all_seen(ctx: AppContext, manifest: dict[str, Any]) -> bool:
         and seen.get(replica, 0) >= span[1]
         for replica, span in ranges.items()
     )
-
-
-def _check_changes(
-    bundle: VerifiedBundle, spill: Path, cancelled: Cancelled | None
-) -> tuple[list[Path], int]:
-    """Check every change before any is applied; keep the checked chunks on local disk.
-
-    Memory stays flat however large the bundle, and the merge does not parse anything twice.
-    """
-    paths: list[Path] = []
-    total = 0
-    for index, data in enumerate(bundle.iter_changes()):
-        if cancelled and cancelled():
-            raise BundleCancelled()
-        changes = decode_chunk(data)
-        total += len(changes)
-        path = spill / f"{index:06d}.pickle"
-        path.write_bytes(pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL))
-        paths.append(path)
-    return paths, total
 
 
 def _store_photos(ctx: AppContext, bundle: VerifiedBundle, report: ImportReport) -> None:
@@ -306,95 +286,104 @@ def _store_photos(ctx: AppContext, bundle: VerifiedBundle, report: ImportReport)
         report.photos_added += 1
 
 
-def _merge_chunks(
+def _merge(
     ctx: AppContext,
-    chunks: list[Path],
+    conn: Connection,
+    bundle: VerifiedBundle,
     report: ImportReport,
-    total: int,
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> None:
+    """Merge every chunk inside the caller's one transaction.
+
+    One transaction per bundle: a malformed change in the last chunk, a cancel or a power cut
+    leaves the database exactly as before the import, each chunk is parsed and checked once,
+    and the import pays for one durable commit, not one per chunk.
+    """
+    if _all_seen(conn, manifest := bundle.manifest):
+        return
+    counts = manifest.get("counts")
+    total = counts.get("changes", 0) if isinstance(counts, dict) else 0
+    own = conn.exec_driver_sql("SELECT replica_id FROM replica_state").scalar() or ""
+    merger = Merger(conn, ctx.sync.clock, own, utc_now())
     done = 0
-    for path in chunks:
+    for data in bundle.iter_changes():
         if cancelled and cancelled():
-            report.cancelled = True
-            return
-        # Our own file, written a moment ago from checked changes: safe to unpickle.
-        changes: list[Change] = pickle.loads(path.read_bytes())
-        with ctx.unit_of_work() as session:
-            own = session.scalar(select(ReplicaState.replica_id)) or ""
-            merger = Merger(session.connection(), ctx.sync.clock, own, utc_now())
-            report.stats.add(merger.apply(changes))
+            raise BundleCancelled()
+        changes = decode_chunk(data)
+        report.stats.add(merger.apply(changes))
         done += len(changes)
         if progress:
-            progress(done, total)
+            progress(done, max(total, done))
 
 
 def _record_peer(
-    ctx: AppContext, bundle: VerifiedBundle, report: ImportReport, file_sha: str, path: Path
+    ctx: AppContext,
+    session: Session,
+    bundle: VerifiedBundle,
+    report: ImportReport,
+    file_sha: str,
+    path: Path,
 ) -> None:
+    """Remember the sending laptop (key, what it has seen, what it lacks) and the import."""
     manifest = bundle.manifest
     now = utc_now()
-    with ctx.unit_of_work() as session:
-        conn = session.connection()
-        seen = read_seen(conn)
-        ranges = manifest.get("ranges") or {}
-        for replica, span in ranges.items():
-            if isinstance(span, list) and len(span) == 2 and seen.get(replica, 0) < span[1]:
-                report.missing[replica] = [seen.get(replica, 0) + 1, int(span[1])]
-        base_seen = manifest.get("base_seen") or {}
-        for replica, base in base_seen.items():
-            have = seen.get(replica, 0)
-            if isinstance(base, int) and have < base and replica not in report.missing:
-                report.missing[replica] = [have + 1, base]
-        peer = session.get(Peer, report.sender)
-        if peer is None:
-            peer = Peer(replica_id=report.sender, first_seen_at=now, their_seen="{}", wants="[]")
-            session.add(peer)
-            report.new_laptop = True
-        elif peer.public_key and peer.public_key != bundle.public_key:
-            report.key_changed = True
-            peer.key_changed_at = now
-        peer.public_key = bundle.public_key
-        peer.device_name = report.sender_name or peer.device_name
-        peer.last_bundle_at = now
-        if not report.cancelled:
-            peer.their_seen = json.dumps(manifest.get("seen") or {}, sort_keys=True)
-        wants = manifest.get("wants")
-        peer.wants = json.dumps(
-            sorted(w for w in wants if isinstance(w, str))[:100_000]
-            if isinstance(wants, list)
-            else []
-        )
-        devices = manifest.get("devices") or {}
-        for replica, name in devices.items():
-            if replica == report.sender or not isinstance(name, str):
-                continue
-            other = session.get(Peer, replica)
-            if other is None:
-                session.add(
-                    Peer(
-                        replica_id=replica,
-                        device_name=name[:120],
-                        first_seen_at=now,
-                        their_seen="{}",
-                        wants="[]",
-                    )
+    conn = session.connection()
+    seen = read_seen(conn)
+    ranges = manifest.get("ranges") or {}
+    for replica, span in ranges.items():
+        if isinstance(span, list) and len(span) == 2 and seen.get(replica, 0) < span[1]:
+            report.missing[replica] = [seen.get(replica, 0) + 1, int(span[1])]
+    base_seen = manifest.get("base_seen") or {}
+    for replica, base in base_seen.items():
+        have = seen.get(replica, 0)
+        if isinstance(base, int) and have < base and replica not in report.missing:
+            report.missing[replica] = [have + 1, base]
+    peer = session.get(Peer, report.sender)
+    if peer is None:
+        peer = Peer(replica_id=report.sender, first_seen_at=now, their_seen="{}", wants="[]")
+        session.add(peer)
+        report.new_laptop = True
+    elif peer.public_key and peer.public_key != bundle.public_key:
+        report.key_changed = True
+        peer.key_changed_at = now
+    peer.public_key = bundle.public_key
+    peer.device_name = report.sender_name or peer.device_name
+    peer.last_bundle_at = now
+    peer.their_seen = json.dumps(manifest.get("seen") or {}, sort_keys=True)
+    wants = manifest.get("wants")
+    peer.wants = json.dumps(
+        sorted(w for w in wants if isinstance(w, str))[:100_000] if isinstance(wants, list) else []
+    )
+    devices = manifest.get("devices") or {}
+    for replica, name in devices.items():
+        if replica == report.sender or not isinstance(name, str):
+            continue
+        other = session.get(Peer, replica)
+        if other is None:
+            session.add(
+                Peer(
+                    replica_id=replica,
+                    device_name=name[:120],
+                    first_seen_at=now,
+                    their_seen="{}",
+                    wants="[]",
                 )
-            elif not other.device_name:
-                other.device_name = name[:120]
-        report.photos_missing = len(_missing_photos(ctx, conn))
-        session.add(
-            BundleRecord(
-                bundle_id=report.bundle_id,
-                direction="import",
-                at=now,
-                peer_replica=report.sender,
-                file_name=str(path),
-                file_sha256=None if report.cancelled or report.missing else file_sha,
-                report=json.dumps(report.as_dict(), sort_keys=True, default=str),
             )
+        elif not other.device_name:
+            other.device_name = name[:120]
+    report.photos_missing = len(_missing_photos(ctx, conn))
+    session.add(
+        BundleRecord(
+            bundle_id=report.bundle_id,
+            direction="import",
+            at=now,
+            peer_replica=report.sender,
+            file_name=str(path),
+            file_sha256=None if report.missing else file_sha,
+            report=json.dumps(report.as_dict(), sort_keys=True, default=str),
         )
+    )
 
 
 def import_bundles(

@@ -237,7 +237,7 @@ def describe_import(report: ImportReport) -> str:
             report.photos_missing,
         ).format(n=report.photos_missing)
     if report.cancelled:
-        text += " " + _("Cancelled: import the same bundle again to finish.")
+        text += " " + _("Cancelled: nothing was taken from this bundle; import it again when convenient.")
     return text
 
 

@@ -41,6 +41,14 @@ def _text(value: dict[str, Any]) -> str:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+def _clocks_text(clocks: dict[str, list[Any]]) -> str:
+    """The clocks column as capture writes it (sorted JSON), built without the encoder.
+
+    Column names are identifiers and replica ids are checked UUIDs: nothing needs escaping.
+    """
+    return "{" + ",".join(f'"{c}":[{v[0]},"{v[1]}"]' for c, v in sorted(clocks.items())) + "}"
+
+
 @dataclass
 class MergeStats:
     """What one import did, for the report."""
@@ -232,7 +240,15 @@ class Merger:
         for change in items:
             row = rows.get(change.row_id)
             if row is None:
-                row = rows[change.row_id] = _Row(dict.fromkeys(columns), 0, {}, False)
+                # A row first seen here: every value of the change wins, nothing to compare.
+                clock = [change.hlc, change.replica]
+                values = dict.fromkeys(columns)
+                values.update(change.payload)
+                row = rows[change.row_id] = _Row(
+                    values, change.cl, dict.fromkeys(change.payload, clock), False
+                )
+                row.dirty = True
+                continue
             if change.cl > row.cl:
                 row.cl = change.cl
                 row.dirty = True
@@ -326,7 +342,7 @@ class Merger:
                 (
                     row_id,
                     row.cl,
-                    _json(row.clocks),
+                    _clocks_text(row.clocks),
                     *(row.values[c] for c in columns),
                     *(extra[d] for d in derived),
                 )

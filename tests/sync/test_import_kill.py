@@ -1,8 +1,9 @@
-"""An import killed at any moment leaves the database before or after each transaction.
+"""An import killed at any moment leaves the database before or after its transaction.
 
 The import runs in a real process that is SIGKILLed at spread-out moments; afterwards the
-database passes SQLite's integrity check, holds whole chunks of the sender's changes only (one
-transaction each), and importing the same bundle again completes it to the sender's exact state.
+database passes SQLite's integrity check, holds all of the sender's changes or none (a bundle is
+merged in one transaction), and importing the same bundle again completes it to the sender's
+exact state.
 """
 
 from __future__ import annotations
@@ -54,8 +55,9 @@ def test_sigkill_during_import_keeps_whole_transactions(tmp_path: Path) -> None:
     full_time = time.monotonic() - started
 
     rng = random.Random(5)
-    allowed = {*range(0, total, CHUNK_CHANGES), total}
+    allowed = {0, total}
     outcomes = set()
+    killed_while_running = 0
     for attempt in range(6):
         target = tmp_path / f"target{attempt}"
         _cli(target, "init", "--device-name", "Coord", "--passphrase-file", str(secret))
@@ -73,7 +75,8 @@ def test_sigkill_during_import_keeps_whole_transactions(tmp_path: Path) -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.3, 1.0) * full_time)
+        time.sleep(rng.uniform(0.3, 1.1) * full_time)
+        killed_while_running += process.poll() is None
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         with sqlite3.connect(target / "otop.sqlite3") as conn:
@@ -89,4 +92,4 @@ def test_sigkill_during_import_keeps_whole_transactions(tmp_path: Path) -> None:
         outcomes.add(count)
         _cli(target, "bundle", "import", str(bundle))
         assert _cli(target, "dump").stdout == expected
-    assert len(outcomes) >= 2  # the kills really landed at different points
+    assert killed_while_running >= 3  # most kills really landed inside the import
