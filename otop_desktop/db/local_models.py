@@ -39,8 +39,6 @@ class ChangeLog(Base):
     # receiver whose value is newer than that base knows the two edits were concurrent.
     base: Mapped[str] = mapped_column(Text, default="{}", nullable=False)
 
-    __table_args__ = (Index("ix_change_log_row", "tbl", "row_id"),)
-
 
 class ReplicaSeen(Base):
     """The version vector: for each replica, the highest seq seen with no gap below it."""

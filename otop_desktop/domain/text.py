@@ -26,6 +26,9 @@ def fold_words(*parts: str | None) -> str:
     return " ".join(f for f in (fold(p) for p in parts) if f)
 
 
+_NOT_DIGITS = re.compile(r"\D+")
+
+
 def digits(text: str | None) -> str:
     """Only the digits of `text`: phones are compared on digits, kept as typed."""
-    return "".join(ch for ch in text or "" if ch.isdigit())
+    return _NOT_DIGITS.sub("", text) if text else ""

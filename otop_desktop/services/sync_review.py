@@ -237,7 +237,9 @@ def describe_import(report: ImportReport) -> str:
             report.photos_missing,
         ).format(n=report.photos_missing)
     if report.cancelled:
-        text += " " + _("Cancelled: nothing was taken from this bundle; import it again when convenient.")
+        text += " " + _(
+            "Cancelled: nothing was taken from this bundle; import it again when convenient."
+        )
     return text
 
 

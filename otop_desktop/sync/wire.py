@@ -151,6 +151,8 @@ def _checked(item: Any) -> Change:
         spec = columns.get(column)
         if spec is None:
             raise _bad(_("unknown column {name}").format(name=str(column)[:40]))
+        if value is None or (spec[0] == "str" and type(value) is str and len(value) <= spec[1]):
+            continue  # the common case, checked inline: this loop runs once per value
         if not _value_ok(spec, value):
             raise _bad(_("value of {name}").format(name=column))
     for column, clock in base.items():

@@ -84,9 +84,6 @@ def upgrade() -> None:
         sa.Column("base", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("replica_id", "seq"),
     )
-    with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.create_index("ix_change_log_row", ["tbl", "row_id"], unique=False)
-
     op.create_table(
         "conflict",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -367,9 +364,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_conflict_open")
 
     op.drop_table("conflict")
-    with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_change_log_row")
-
     op.drop_table("change_log")
     with op.batch_alter_table("certificate", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_certificate_workshop_id"))
