@@ -37,3 +37,11 @@ def test_the_app_upgrades_at_start_and_sets_wal(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         ctx.close()
+
+
+def test_the_head_constant_is_alembics_head() -> None:
+    # Proves: the constant that lets an up-to-date database open without Alembic is current.
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert script.get_current_head() == migrate.SCHEMA_HEAD
