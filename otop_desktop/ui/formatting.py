@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal, format_percent
 
+from otop_desktop.i18n import _
 from otop_desktop.i18n.catalogs import babel_locale
 
 # CLDR territories that are groupings or placeholders, not countries a workshop is held in.
@@ -36,6 +38,56 @@ def day(value: dt.date | None) -> str:
     if value is None:
         return ""
     return str(format_date(value, "medium", locale=babel_locale()))
+
+
+def moment(value: dt.datetime | None) -> str:
+    """A date and time in this laptop's time zone ("Sep 7, 2026, 2:05 PM"); naive means UTC.
+
+    Seconds are left out: people compare edits and bundles by the minute.
+    """
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone()
+    locale = babel_locale()
+    pattern = str(get_datetime_format("medium", locale=locale))
+    date_text = str(format_date(local, "medium", locale=locale))
+    time_text = str(format_time(local, "short", locale=locale))
+    return pattern.replace("{1}", date_text).replace("{0}", time_text)
+
+
+def moment_ms(ms: int | None) -> str:
+    """`moment` of milliseconds since 1970 (the wall time in sync stamps)."""
+    if not ms:
+        return ""
+    return moment(dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc))
+
+
+def moment_iso(text: str | None) -> str:
+    """`moment` of stored ISO text ("2026-09-07T14:05:00+00:00"); unreadable text as it is."""
+    if not text:
+        return ""
+    try:
+        return moment(dt.datetime.fromisoformat(text))
+    except ValueError:
+        return text
+
+
+def short_id(record_id: str | None) -> str:
+    """The end of an id, enough to tell records apart (ids start with their creation time)."""
+    if not record_id:
+        return ""
+    return record_id if len(record_id) <= 10 else "…" + record_id[-8:]
+
+
+def value(raw: Any) -> str:
+    """A stored field value as text: yes/no for flags, nothing for an empty value."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return _("yes") if raw else _("no")
+    if isinstance(raw, float):
+        return number(raw)
+    return str(raw)  # integers too: a birth year is not written "1,985"
 
 
 def percent(rate: float | None) -> str:

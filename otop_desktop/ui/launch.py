@@ -116,6 +116,9 @@ def launch(argv: list[str]) -> int:
             )
             if shot:
                 take_screenshot_when_ready(app, window, runner, Path(shot))
+            else:
+                # Banners, not dialogs: they block nothing; left out of the docs' screenshots.
+                window.check_at_start()
             return int(app.exec())
         finally:
             runner.shutdown()

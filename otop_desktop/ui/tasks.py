@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 # What the runner announces through `changed` after work that may have altered it.
 WORKSHOPS = "workshops"
 TRAINEES = "trainees"
+# Bundles written or read, conflicts settled, laptops heard of: the Sync page reloads.
+SYNC = "sync"
+# This laptop's name or passphrase: the status bar and Settings reload.
+LAPTOP = "laptop"
 
 # Progress signals are throttled: a loop reporting every row must not flood the GUI thread.
 _PROGRESS_INTERVAL_S = 0.05

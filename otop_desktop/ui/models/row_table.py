@@ -29,6 +29,10 @@ class Column(Generic[T]):
     text: Callable[[T], str]
     sort_key: Callable[[T], Any] | None = None
     numeric: bool = False  # right-aligned, as numbers are read
+    # What hovering says when the cell holds less than there is (a shortened id, a warning).
+    tooltip: Callable[[T], str] | None = None
+    # An icon before the text (a warning marker), as Qt's DecorationRole takes it.
+    decoration: Callable[[T], Any] | None = None
 
 
 class RowTableModel(QAbstractTableModel, Generic[T]):
@@ -61,8 +65,12 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
             return None
         record = self._rows[index.row()]
         column = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(record) if column.tooltip else column.text(record)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return column.decoration(record) if column.decoration else None
         if role == SORT_ROLE:
             return column.sort_key(record) if column.sort_key else column.text(record)
         if role == RECORD_ROLE:

@@ -1,0 +1,162 @@
+"""File › Settings: this laptop's name, the programme passphrase, and its key fingerprint."""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from otop_desktop.domain.errors import ValidationError
+from otop_desktop.i18n import _
+from otop_desktop.services.context import AppContext
+from otop_desktop.services.laptop import ThisLaptop, rename_laptop, set_passphrase, this_laptop
+from otop_desktop.ui.dialogs.passphrase_fields import PassphraseFields, field_box
+from otop_desktop.ui.dialogs.workshop_dialog import FieldError
+from otop_desktop.ui.tasks import LAPTOP, SYNC, TaskRunner
+
+
+def save_settings(
+    ctx: AppContext, name: str | None, passphrase: str | None, confirmation: str
+) -> None:
+    """Keep what changed; the passphrase first, so a mistyped one saves nothing at all."""
+    if passphrase is not None:
+        set_passphrase(ctx, passphrase, confirmation)
+    if name is not None:
+        rename_laptop(ctx, name)
+
+
+class SettingsDialog(QDialog):
+    """Laptop name and programme passphrase, saved through the runner; errors under fields."""
+
+    saved = Signal()
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self._saving = False
+        self.laptop: ThisLaptop | None = None
+        self.setWindowTitle(_("Settings"))
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name_edit = QLineEdit()
+        self.name_edit.setMaxLength(120)
+        self.name_edit.setPlaceholderText(_("e.g. Coordinator laptop, Copán"))
+        self.name_error = FieldError()
+        name_label = QLabel(_("Laptop name"))
+        name_label.setBuddy(self.name_edit)
+        form.addRow(name_label, field_box(self.name_edit, self.name_error))
+        self.id_edit = self._read_only()
+        form.addRow(_("Laptop id"), self.id_edit)
+        self.fingerprint_edit = self._read_only()
+        self.fingerprint_edit.setToolTip(
+            _("Other laptops see this fingerprint on the bundles this laptop sends.")
+        )
+        form.addRow(_("Key fingerprint"), self.fingerprint_edit)
+
+        self.passphrase_state = QLabel()
+        self.passphrase_state.setWordWrap(True)
+        form.addRow("", self.passphrase_state)
+        self.passphrase = PassphraseFields(form)
+        self.general_error = FieldError()
+
+        buttons = QDialogButtonBox()
+        self.save_button = QPushButton(_("Save"))
+        self.save_button.setDefault(True)
+        self.save_button.setEnabled(False)  # until this laptop's settings have been read
+        cancel = QPushButton(_("Cancel"))
+        cancel.setAutoDefault(False)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+        self.name_edit.setFocus()
+        runner.run(this_laptop, ctx, on_done=self._loaded)
+
+    def _read_only(self) -> QLineEdit:
+        # A line edit rather than a label: the id and fingerprint are read out or copied.
+        edit = QLineEdit()
+        edit.setReadOnly(True)
+        edit.setFrame(False)
+        return edit
+
+    def _loaded(self, laptop: ThisLaptop) -> None:
+        self.laptop = laptop
+        self.name_edit.setText(laptop.device_name)
+        self.id_edit.setText(laptop.replica_id)
+        self.fingerprint_edit.setText(laptop.fingerprint)
+        self.passphrase_state.setText(
+            _("A passphrase is kept on this laptop. Type a new one only to change it.")
+            if laptop.has_passphrase
+            else _("No passphrase is kept on this laptop yet: bundles cannot be made or read.")
+        )
+        self.save_button.setEnabled(True)
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self._saving or self.laptop is None:
+            return
+        name = self.name_edit.text()
+        changed_name = name if name != self.laptop.device_name else None
+        passphrase = None if self.passphrase.is_empty() else self.passphrase.passphrase()
+        if changed_name is None and passphrase is None:
+            self.accept()
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.show_error(None)
+        self._runner.run(
+            functools.partial(
+                save_settings, self._ctx, changed_name, passphrase, self.passphrase.confirmation()
+            ),
+            on_done=self._saved,
+            on_error=self._failed,
+            changes=(LAPTOP, SYNC),
+        )
+
+    def _saved(self, _result: object) -> None:
+        self._saving = False
+        self.accept()
+        self.saved.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.show_error(exc)
+        else:
+            self._runner.show_error(exc)
+
+    def show_error(self, exc: ValidationError | None) -> None:
+        """Show `exc` under its field (and focus that field), or clear every message."""
+        errors: dict[str, FieldError] = {"device_name": self.name_error, **self.passphrase.errors}
+        fields: dict[str, QLineEdit] = {"device_name": self.name_edit, **self.passphrase.fields}
+        for error in errors.values():
+            error.show_message("")
+        self.general_error.show_message("")
+        if exc is None:
+            return
+        target = errors.get(exc.field or "")
+        if target is None:
+            self.general_error.show_message(str(exc))
+            return
+        target.show_message(str(exc))
+        fields[exc.field or ""].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,1 @@
+"""Small widgets shared by pages: the drop area for bundles, the notice banner."""
