@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from otop_desktop.db.local_models import BundleRecord, Conflict, Peer, ReplicaSeen, ReplicaState
-from otop_desktop.db.models import MODEL_BY_TABLE, data_columns
+from otop_desktop.db.models import MODEL_BY_TABLE, Trainee, data_columns
 from otop_desktop.domain.errors import NotFoundError, OtopError, ValidationError
+from otop_desktop.domain.text import fold
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.sync_bundles import ImportReport
+from otop_desktop.services.trainees import clean_trainee_fields
 from otop_desktop.sync import keys
 from otop_desktop.sync.hlc import wall_ms_of
+from otop_desktop.sync.wire import column_specs as wire_columns
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ def resolve_conflict(
     ctx: AppContext, conflict_id: int, *, keep: str | None = None, value: Any = None
 ) -> None:
     """Settle a conflict by keeping one value or typing another: an ordinary edit that syncs."""
-    if (keep is None) == (value is None):
+    if (keep is None) == (value is None):  # value "" clears the field
         raise ValidationError(_("Choose the value to keep, or type a new one (not both)."))
     with ctx.unit_of_work() as session:
         conflict = session.get(Conflict, conflict_id)
@@ -110,7 +116,7 @@ def resolve_conflict(
         elif keep == "lost":
             chosen = json.loads(conflict.lost_value or "null")
         else:
-            chosen = value
+            chosen = _typed_value(session, row, conflict.col_name, value)
         column = model.__table__.c[conflict.col_name]
         bind = column.type.bind_processor(session.get_bind().dialect)
         stored = bind(chosen) if bind and chosen is not None else chosen
@@ -130,6 +136,40 @@ def resolve_conflict(
             )
         ):
             other.resolved = True
+
+
+def _typed_value(session: Any, row: Any, column: str, typed: Any) -> Any:
+    """A value typed to settle a conflict, checked like the same field in its own form."""
+    if isinstance(row, Trainee):
+        return clean_trainee_fields(session, {column: typed}, row)[column]
+    text = str(typed).strip()
+    if not text:
+        return None
+    kind, length = wire_columns()[row.__tablename__][column]
+    parsers: dict[str, Callable[[str], Any]] = {
+        "int": int,
+        "float": float,
+        "date": lambda t: dt.date.fromisoformat(t).isoformat(),
+        "decimal": lambda t: format(Decimal(t), "f"),
+        "bool": _yes_no,
+        "str": str,
+    }
+    try:
+        value = parsers[kind](text)
+    except (ValueError, ArithmeticError):
+        value = None
+    if value is None or (kind == "str" and len(text) > length):
+        raise ValidationError(_("“{value}” does not fit this field.").format(value=text))
+    return value
+
+
+def _yes_no(text: str) -> bool | None:
+    folded = fold(text)
+    if folded in ("1", "yes", "y", "true", "si", "是"):
+        return True
+    if folded in ("0", "no", "n", "false", "否"):
+        return False
+    return None
 
 
 def known_laptops(ctx: AppContext) -> list[LaptopInfo]:

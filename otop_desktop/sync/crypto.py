@@ -112,7 +112,7 @@ class BundleCancelled(OtopError):
     """The user cancelled while a bundle was being opened."""
 
     def __init__(self) -> None:
-        super().__init__(_("Opening the bundle was cancelled; nothing was imported."))
+        super().__init__(_("Cancelled; nothing was changed."))
 
 
 class _Writable(Protocol):

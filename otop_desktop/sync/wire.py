@@ -52,6 +52,12 @@ _COLUMNS: dict[str, dict[str, tuple[str, int]]] = {
 }
 
 
+def column_specs() -> dict[str, dict[str, tuple[str, int]]]:
+    """For each synced table, each data column's kind (str, int, float, bool, date, decimal)
+    and maximum length."""
+    return _COLUMNS
+
+
 class MalformedChangeError(OtopError):
     """A change in a bundle that this version cannot read; the bundle is refused whole."""
 

@@ -277,3 +277,19 @@ def test_the_import_report_can_be_saved(cluster: Cluster, tmp_path: Path) -> Non
     sync_review.save_import_reports([report], target)
     text = target.read_text(encoding="utf-8")
     assert "laptop-0" in text and "1 record created" in text
+
+
+def test_a_typed_resolution_is_checked_like_the_form(cluster: Cluster) -> None:
+    from otop_desktop.domain.errors import ValidationError
+
+    a, b = cluster.replicas[0], cluster.replicas[1]
+    t = trainees.add_trainee(a.ctx, given_names="Glenda")
+    cluster.deliver(cluster.export(0), 1)
+    trainees.edit_trainee(a.ctx, t.id, phone="1234-5678")
+    trainees.edit_trainee(b.ctx, t.id, phone="8765-4321")
+    cluster.deliver(cluster.export(1), 0)
+    [conflict] = sync_review.open_conflicts(a.ctx)
+    with pytest.raises(ValidationError):
+        sync_review.resolve_conflict(a.ctx, conflict.id, value="not a phone")
+    sync_review.resolve_conflict(a.ctx, conflict.id, value="")  # clearing is a choice too
+    assert trainees.get_trainee(a.ctx, t.id).phone is None
