@@ -158,7 +158,8 @@ def export_bundle(
         }
         total = plan.count + len(photo_hashes)
         done = 0
-        with BundleWriter(path, secret, signing_key, header) as writer:
+        salt = keys.bundle_salt(ctx.data_dir.keys)
+        with BundleWriter(path, secret, signing_key, header, salt) as writer:
             second = outbox.Outbox()
             for chunk in outbox.iter_chunks(conn, their_seen, second):
                 writer.add_changes(chunk)

@@ -163,6 +163,7 @@ class BundleWriter:
         passphrase: str,
         signing_key: Ed25519PrivateKey,
         header: Mapping[str, Any],
+        salt: bytes | None = None,
     ) -> None:
         reserved = _RESERVED_KEYS & set(header)
         if reserved:
@@ -181,7 +182,7 @@ class BundleWriter:
         except OSError as exc:
             raise BundleWriteError(_reason(exc)) from exc
         with self._guard():
-            self._enc = EncryptingWriter(self._raw, passphrase)
+            self._enc = EncryptingWriter(self._raw, passphrase, salt)
             self._zip = zipfile.ZipFile(self._enc, mode="w", allowZip64=True)
 
     def __enter__(self) -> BundleWriter:

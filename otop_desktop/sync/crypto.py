@@ -26,6 +26,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -119,8 +120,13 @@ class _Writable(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
+@lru_cache(maxsize=32)
 def derive_key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """The 32-byte AES key of a passphrase (NFC-normalised, so é typed either way is the same)."""
+    """The 32-byte AES key of a passphrase (NFC-normalised, so é typed either way is the same).
+
+    Cached for the life of the process: a laptop uses one salt for all its bundles (see
+    EncryptingWriter), so a coordinator importing many bundles from it pays scrypt once.
+    """
     material = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(material)
 
@@ -153,7 +159,9 @@ class EncryptingWriter:
     `close()` writes the final chunk: without it the file is incomplete and will not decrypt.
     """
 
-    def __init__(self, fileobj: BinaryIO | _Writable, passphrase: str) -> None:
+    def __init__(
+        self, fileobj: BinaryIO | _Writable, passphrase: str, salt: bytes | None = None
+    ) -> None:
         if not passphrase:
             raise BundleError(
                 _("Enter the programme passphrase: a bundle cannot be made without it.")
@@ -161,7 +169,13 @@ class EncryptingWriter:
         self._fileobj = fileobj
         self._chunk = CHUNK_SIZE
         self._prefix = os.urandom(_PREFIX_SIZE)
-        salt = os.urandom(_SALT_SIZE)
+        # A laptop may pass its own fixed salt: the key is then the same for all its bundles
+        # (still unique to this laptop and passphrase), while every bundle has a fresh random
+        # nonce prefix, so no nonce repeats within any realistic number of bundles.
+        if salt is None:
+            salt = os.urandom(_SALT_SIZE)
+        elif len(salt) != _SALT_SIZE:
+            raise ValueError("salt must be 16 bytes")
         key = derive_key(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
         fields = {
             "v": FORMAT_VERSION,

@@ -26,6 +26,7 @@ from otop_desktop.i18n import _
 
 DEVICE_KEY_FILE = "device_key.pem"
 PASSPHRASE_FILE = "programme_passphrase"
+SALT_FILE = "bundle_salt"
 
 
 class DeviceKeyError(OtopError):
@@ -217,3 +218,20 @@ def read_passphrase_file(path: Path) -> str:
     if not text:
         raise PassphraseFileError(_("The passphrase file {path} is empty.").format(path=path))
     return text
+
+
+def bundle_salt(keys_dir: Path) -> bytes:
+    """This laptop's key-derivation salt for the bundles it writes (made once, kept)."""
+    path = keys_dir / SALT_FILE
+    try:
+        if path.is_file() and len(data := path.read_bytes()) == 16:
+            return data
+        # First export, or a damaged file: a new salt only costs receivers one scrypt run.
+        _atomic_write(path, os.urandom(16), replace=True)
+        return path.read_bytes()
+    except OSError as exc:
+        raise DeviceKeyError(
+            _("The device key could not be saved in {folder} ({reason}).").format(
+                folder=keys_dir, reason=_reason(exc)
+            )
+        ) from exc

@@ -293,3 +293,12 @@ def test_a_typed_resolution_is_checked_like_the_form(cluster: Cluster) -> None:
         sync_review.resolve_conflict(a.ctx, conflict.id, value="not a phone")
     sync_review.resolve_conflict(a.ctx, conflict.id, value="")  # clearing is a choice too
     assert trainees.get_trainee(a.ctx, t.id).phone is None
+
+
+def test_a_laptop_keeps_one_salt_so_receivers_derive_its_key_once(tmp_path: Path) -> None:
+    # Proves: the key-derivation salt is per laptop, not per bundle, and survives restarts.
+    from otop_desktop.sync import keys
+
+    first = keys.bundle_salt(tmp_path / "keys")
+    assert len(first) == 16 and keys.bundle_salt(tmp_path / "keys") == first
+    assert keys.bundle_salt(tmp_path / "other") != first
