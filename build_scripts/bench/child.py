@@ -135,6 +135,31 @@ def task_raw_insert(spec: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": seconds, "peak_mb": peak, "before_mb": before, "peak_reset": reset}
 
 
+def task_raw_same_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """Baseline: the imported database's trainee rows, every column, by executemany into the
+    app's own (migrated, indexed) trainee table of a fresh database, one transaction."""
+    from otop_desktop.services.context import open_context
+
+    source = sqlite3.connect(Path(spec["imported"]) / "otop.sqlite3")
+    columns = [r[1] for r in source.execute("PRAGMA table_info(trainee)")]
+    rows = source.execute(f"SELECT {', '.join(columns)} FROM trainee").fetchall()
+    source.close()
+    open_context(Path(spec["data_dir"])).close()  # the app's schema, indexes included
+    conn = sqlite3.connect(Path(spec["data_dir"]) / "otop.sqlite3", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    marks = ", ".join("?" * len(columns))
+
+    def insert() -> None:
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO trainee ({', '.join(columns)}) VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+
+    seconds, _none = _measure(insert, None)
+    conn.close()
+    return {"seconds": seconds, "rows": len(rows)}
+
+
 def task_zip(spec: dict[str, Any]) -> dict[str, Any]:
     """Baseline: the same photo files into a plain ZIP_STORED zipfile, then fsync."""
     from datasets import photo_paths
@@ -167,6 +192,7 @@ TASKS = {
     "import": task_import,
     "export": task_export,
     "raw_insert": task_raw_insert,
+    "raw_same_schema": task_raw_same_schema,
     "zip": task_zip,
 }
 
