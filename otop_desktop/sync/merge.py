@@ -17,6 +17,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -39,6 +40,18 @@ def _text(value: dict[str, Any]) -> str:
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@lru_cache(maxsize=256)
+def _clock_pieces(columns: tuple[str, ...]) -> list[str]:
+    """The clocks JSON of `columns` around the places where their shared clock goes."""
+    names = sorted(columns)
+    return ["{" + f'"{names[0]}":', *(f',"{c}":' for c in names[1:]), "}"] if names else ["{}"]
+
+
+def _single_clock_text(columns: tuple[str, ...], clock: tuple[int, str]) -> str:
+    """`_clocks_text` for cells that all carry one clock, by joining cached pieces."""
+    return f'[{clock[0]},"{clock[1]}"]'.join(_clock_pieces(columns))
 
 
 def _clocks_text(clocks: dict[str, list[Any]]) -> str:
@@ -81,7 +94,7 @@ class MergeStats:
 
 
 class _Row:
-    __slots__ = ("values", "cl", "clocks", "exists", "dirty", "was_alive")
+    __slots__ = ("values", "cl", "clocks", "exists", "dirty", "was_alive", "single_clock")
 
     def __init__(
         self, values: dict[str, Any], cl: int, clocks: dict[str, list[Any]], exists: bool
@@ -92,6 +105,8 @@ class _Row:
         self.exists = exists
         self.dirty = False
         self.was_alive = exists and cl % 2 == 1
+        # A row created by one change has one clock on all its cells: kept apart until needed.
+        self.single_clock: tuple[int, str] | None = None
 
 
 class Merger:
@@ -241,14 +256,15 @@ class Merger:
             row = rows.get(change.row_id)
             if row is None:
                 # A row first seen here: every value of the change wins, nothing to compare.
-                clock = [change.hlc, change.replica]
-                values = dict.fromkeys(columns)
-                values.update(change.payload)
-                row = rows[change.row_id] = _Row(
-                    values, change.cl, dict.fromkeys(change.payload, clock), False
-                )
+                # A copy of the payload becomes the row's values (missing columns are None);
+                # the payload itself is still to be written to the change log as received.
+                row = rows[change.row_id] = _Row(dict(change.payload), change.cl, {}, False)
+                row.single_clock = (change.hlc, change.replica)
                 row.dirty = True
                 continue
+            if row.single_clock is not None:
+                row.clocks = dict.fromkeys(row.values, list(row.single_clock))
+                row.single_clock = None
             if change.cl > row.cl:
                 row.cl = change.cl
                 row.dirty = True
@@ -257,7 +273,7 @@ class Merger:
                 current = row.clocks.get(column)
                 local: Clock = (current[0], current[1]) if current else (0, "")
                 wins = incoming > local
-                if current is not None and row.values[column] != value:
+                if current is not None and row.values.get(column) != value:
                     base = change.base.get(column)
                     base_clock: Clock = (base[0], base[1]) if base else (0, "")
                     if base_clock < local and local != incoming:
@@ -266,7 +282,7 @@ class Merger:
                                 tbl,
                                 change.row_id,
                                 column,
-                                row.values[column],
+                                row.values.get(column),
                                 local,
                                 value,
                                 incoming,
@@ -337,13 +353,19 @@ class Merger:
                 stats.deleted += 1
             else:
                 stats.updated += 1
-            extra = model.derive_values(row.values) if derived else {}
+            values = row.values
+            extra = model.derive_values(values) if derived else {}
+            clocks = (
+                _single_clock_text(tuple(values), row.single_clock)
+                if row.single_clock is not None
+                else _clocks_text(row.clocks)
+            )
             params.append(
                 (
                     row_id,
                     row.cl,
-                    _clocks_text(row.clocks),
-                    *(row.values[c] for c in columns),
+                    clocks,
+                    *(values.get(c) for c in columns),
                     *(extra[d] for d in derived),
                 )
             )
