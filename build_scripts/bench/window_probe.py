@@ -6,6 +6,9 @@
 The probe is an application-wide event filter, installed by making QApplication a subclass
 before the app imports it: at the first Expose event of a QMainWindow's window it posts a
 zero-delay timer (so the paint that answers the expose is done) which prints MARK and exits.
+For the app that window is its shell (`otop_desktop.ui.shell`): menus, navigation and
+"Opening the database…", painted before the service layer is imported and the pages attached,
+which is the moment a user sees the window appear.
 Prints NOT_AVAILABLE when the app has no GUI module yet.
 """
 

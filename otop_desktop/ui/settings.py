@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from otop_desktop.services.paths import APP_AUTHOR, APP_NAME
+# The same names as `services.paths` (a test keeps them equal), written again here so that the
+# window can read its settings before the service layer, and SQLAlchemy with it, is imported.
+APP_NAME = "OTOP Field Desk"
+APP_AUTHOR = "OTOP"
 
 
 def app_settings() -> QSettings:
