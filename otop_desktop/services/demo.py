@@ -155,7 +155,7 @@ def _trainee(rng: random.Random, plan: _WorkshopPlan) -> Trainee:
     given_pool = names.SPANISH_GIVEN_F if female else names.SPANISH_GIVEN_M
     given = rng.choice(given_pool)
     if rng.random() < 0.4:
-        given += " " + rng.choice(given_pool)
+        given += " " + rng.choice([g for g in given_pool if g != given])
     family = " ".join(rng.sample(names.SPANISH_FAMILY, 2))
     return Trainee(
         given_names=given,

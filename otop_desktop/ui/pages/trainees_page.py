@@ -60,8 +60,10 @@ class TraineesPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.view.fontMetrics()
-        for column, chars in ((1, 28), (2, 16), (3, 15)):
+        for column, chars in ((1, 28), (2, 16)):
             header.resizeSection(column, metrics.averageCharWidth() * chars)
+        # Phones as people write them: the longest usual form is Taiwan's "+886 912-345-678".
+        header.resizeSection(3, metrics.horizontalAdvance("+886 0912-345-678") + 16)
         # The gender labels are known: the column fits the longest in this language.
         genders = [metrics.horizontalAdvance(formatting.first_upper(g.label())) for g in Gender]
         header.resizeSection(4, max(genders) + 24)
