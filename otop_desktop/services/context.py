@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
+import platform
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -215,7 +215,7 @@ def initialise(ctx: AppContext, device_name: str | None = None) -> str:
             ReplicaState(
                 id=1,
                 replica_id=replica_id,
-                device_name=device_name or socket.gethostname(),
+                device_name=device_name or platform.node() or "laptop",
                 last_seq=0,
                 last_hlc=0,
                 created_at=utc_now(),

@@ -8,7 +8,7 @@ start on a laptop with a spinning disk.
 from __future__ import annotations
 
 import argparse
-import socket
+import platform
 from collections.abc import Callable
 
 from otop_desktop.services.context import AppContext, initialise, is_initialised, open_context
@@ -22,7 +22,7 @@ def open_database(options: argparse.Namespace) -> AppContext:
     ctx = open_context(options.data_dir or default_data_dir(), options.database_url)
     try:
         if not is_initialised(ctx):
-            initialise(ctx, socket.gethostname())
+            initialise(ctx, platform.node() or "laptop")
     except BaseException:
         ctx.close()
         raise
