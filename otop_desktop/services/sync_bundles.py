@@ -94,11 +94,11 @@ def read_seen(conn: Connection) -> dict[str, int]:
     return vector
 
 
-def _peers_low_water(conn: Connection, session_peers: list[Peer]) -> dict[str, int]:
+def _peers_low_water(peers: list[Peer]) -> dict[str, int]:
     """What every known laptop has surely seen: the minimum of their reported vectors."""
-    if not session_peers:
+    if not peers:
         return {}
-    vectors = [json.loads(p.their_seen or "{}") for p in session_peers]
+    vectors = [json.loads(p.their_seen or "{}") for p in peers]
     replicas = set().union(*vectors)
     return {r: min(v.get(r, 0) for v in vectors) for r in replicas}
 
@@ -130,7 +130,7 @@ def export_bundle(
         if state is None:
             raise OtopError(_("This database has not been initialised (run init first)."))
         peers = list(session.scalars(select(Peer)))
-        their_seen = {} if full else _peers_low_water(conn, [p for p in peers if p.public_key])
+        their_seen = {} if full else _peers_low_water([p for p in peers if p.public_key])
         # The manifest (ranges, photos) is known before anything is written.
         plan = outbox.plan(conn, their_seen)
         wanted: set[str] = set()

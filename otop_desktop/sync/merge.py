@@ -167,9 +167,7 @@ class Merger:
         """Merge one chunk; returns what it did. `seen` may be passed to save a query."""
         stats = MergeStats()
         vector = self.seen() if seen is None else seen
-        fresh = [c for c in changes if c.seq > vector.get(c.replica, 0)]
-        stats.skipped = len(changes) - len(fresh)
-        fresh = self._drop_known(fresh)
+        fresh = self._drop_known([c for c in changes if c.seq > vector.get(c.replica, 0)])
         stats.skipped = len(changes) - len(fresh)
         if not fresh:
             return stats
