@@ -5,18 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from otop_desktop.i18n import _
-from otop_desktop.ui.dialogs.workshop_dialog import FieldError
+from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
+from otop_desktop.ui.widgets.field_errors import FieldError
 
 
 class ConflictValueDialog(QDialog):
@@ -37,15 +30,7 @@ class ConflictValueDialog(QDialog):
         self.value_edit.selectAll()
         label.setBuddy(self.value_edit)
         self.error = FieldError()
-        buttons = QDialogButtonBox()
-        ok = QPushButton(_("Use this value"))
-        ok.setDefault(True)
-        cancel = QPushButton(_("Cancel"))
-        cancel.setAutoDefault(False)
-        buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.choose)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = accept_cancel_buttons(_("Use this value"), self.choose, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.value_edit)

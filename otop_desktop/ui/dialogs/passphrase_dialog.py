@@ -5,24 +5,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.laptop import set_passphrase
-from otop_desktop.ui.dialogs.passphrase_fields import PassphraseFields
-from otop_desktop.ui.dialogs.workshop_dialog import FieldError
 from otop_desktop.ui.tasks import LAPTOP, TaskRunner
+from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
+from otop_desktop.ui.widgets.field_errors import FieldErrors
+from otop_desktop.ui.widgets.passphrase_fields import PassphraseFields
 
 
 class PassphraseDialog(QDialog):
@@ -46,18 +39,11 @@ class PassphraseDialog(QDialog):
         intro.setWordWrap(True)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.passphrase = PassphraseFields(form)
-        self.general_error = FieldError()
+        self.field_errors = FieldErrors()
+        self.passphrase = PassphraseFields(form, self.field_errors)
+        self.general_error = self.field_errors.general
 
-        buttons = QDialogButtonBox()
-        self.save_button = QPushButton(_("Save"))
-        self.save_button.setDefault(True)
-        cancel = QPushButton(_("Cancel"))
-        cancel.setAutoDefault(False)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -100,17 +86,7 @@ class PassphraseDialog(QDialog):
 
     def show_error(self, exc: ValidationError | None) -> None:
         """Show `exc` under its field, or clear every message."""
-        for error in self.passphrase.errors.values():
-            error.show_message("")
-        self.general_error.show_message("")
-        if exc is None:
-            return
-        target = self.passphrase.errors.get(exc.field or "")
-        if target is None:
-            self.general_error.show_message(str(exc))
-            return
-        target.show_message(str(exc))
-        self.passphrase.fields[exc.field or ""].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.field_errors.show(exc)
 
 
 def ask_passphrase(

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.laptop import ThisLaptop, rename_laptop, set_passphrase, this_laptop
-from otop_desktop.ui.dialogs.passphrase_fields import PassphraseFields, field_box
-from otop_desktop.ui.dialogs.workshop_dialog import FieldError
 from otop_desktop.ui.tasks import LAPTOP, SYNC, TaskRunner
+from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
+from otop_desktop.ui.widgets.field_errors import FieldErrors
+from otop_desktop.ui.widgets.passphrase_fields import PassphraseFields
 
 
 def save_settings(
@@ -53,10 +45,10 @@ class SettingsDialog(QDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(120)
         self.name_edit.setPlaceholderText(_("e.g. Coordinator laptop, Copán"))
-        self.name_error = FieldError()
-        name_label = QLabel(_("Laptop name"))
-        name_label.setBuddy(self.name_edit)
-        form.addRow(name_label, field_box(self.name_edit, self.name_error))
+        self.field_errors = FieldErrors()
+        self.name_error = self.field_errors.add_row(
+            form, "device_name", _("Laptop name"), self.name_edit
+        )
         self.id_edit = self._read_only()
         form.addRow(_("Laptop id"), self.id_edit)
         self.fingerprint_edit = self._read_only()
@@ -68,19 +60,11 @@ class SettingsDialog(QDialog):
         self.passphrase_state = QLabel()
         self.passphrase_state.setWordWrap(True)
         form.addRow("", self.passphrase_state)
-        self.passphrase = PassphraseFields(form)
-        self.general_error = FieldError()
+        self.passphrase = PassphraseFields(form, self.field_errors)
+        self.general_error = self.field_errors.general
 
-        buttons = QDialogButtonBox()
-        self.save_button = QPushButton(_("Save"))
-        self.save_button.setDefault(True)
+        buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
         self.save_button.setEnabled(False)  # until this laptop's settings have been read
-        cancel = QPushButton(_("Cancel"))
-        cancel.setAutoDefault(False)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -147,16 +131,4 @@ class SettingsDialog(QDialog):
 
     def show_error(self, exc: ValidationError | None) -> None:
         """Show `exc` under its field (and focus that field), or clear every message."""
-        errors: dict[str, FieldError] = {"device_name": self.name_error, **self.passphrase.errors}
-        fields: dict[str, QLineEdit] = {"device_name": self.name_edit, **self.passphrase.fields}
-        for error in errors.values():
-            error.show_message("")
-        self.general_error.show_message("")
-        if exc is None:
-            return
-        target = errors.get(exc.field or "")
-        if target is None:
-            self.general_error.show_message(str(exc))
-            return
-        target.show_message(str(exc))
-        fields[exc.field or ""].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.field_errors.show(exc)

@@ -6,16 +6,13 @@ import datetime as dt
 import functools
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,24 +25,10 @@ from otop_desktop.services.workshops import WorkshopInfo, create_workshop
 from otop_desktop.ui import formatting
 from otop_desktop.ui.qt_locale import date_edit_format, qt_locale, sorted_for_humans
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
+from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
+from otop_desktop.ui.widgets.field_errors import FieldErrors
 
-# Red that stays readable on the light and the dark Fusion palettes.
-ERROR_STYLE = "color: #c62828;"
 _FIELD_WIDTH = 380
-
-
-class FieldError(QLabel):
-    """The red message under a form field; hidden while there is nothing to say."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setStyleSheet(ERROR_STYLE)
-        self.setWordWrap(True)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
 
 
 class WorkshopDialog(QDialog):
@@ -113,34 +96,18 @@ class WorkshopDialog(QDialog):
             "languages": _("Languages"),
             "trainers": _("Trainers"),
         }
-        self.errors: dict[str, FieldError] = {}
+        self.field_errors = FieldErrors()
+        self.errors = self.field_errors.errors
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name, widget in self.fields.items():
             widget.setMinimumWidth(_FIELD_WIDTH)
-            error = FieldError()
-            self.errors[name] = error
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(widget)
-            box.addWidget(error)
-            label = QLabel(labels[name])
-            label.setBuddy(widget)
-            form.addRow(label, box)
+            self.field_errors.add_row(form, name, labels[name], widget)
         # Errors that belong to no field (or to one not on this form).
-        self.general_error = FieldError()
+        self.general_error = self.field_errors.general
 
-        buttons = QDialogButtonBox()
-        self.save_button = QPushButton(_("Save"))
-        self.save_button.setDefault(True)
+        buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
         self.save_button.setAutoDefault(True)
-        cancel = QPushButton(_("Cancel"))
-        cancel.setAutoDefault(False)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -207,14 +174,4 @@ class WorkshopDialog(QDialog):
 
     def show_errors(self, exc: ValidationError | None) -> None:
         """Show `exc` next to its field (and focus that field), or clear every message."""
-        for error in self.errors.values():
-            error.show_message("")
-        self.general_error.show_message("")
-        if exc is None:
-            return
-        target = self.errors.get(exc.field or "")
-        if target is None:
-            self.general_error.show_message(str(exc))
-            return
-        target.show_message(str(exc))
-        self.fields[exc.field or ""].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.field_errors.show(exc)

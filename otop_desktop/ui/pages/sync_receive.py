@@ -25,10 +25,10 @@ from otop_desktop.services.sync_bundles import ImportReport, NoPassphraseError, 
 from otop_desktop.services.sync_review import describe_import, save_import_reports
 from otop_desktop.sync.crypto import BundleCancelled
 from otop_desktop.ui.dialogs.passphrase_dialog import ask_passphrase
-from otop_desktop.ui.dialogs.workshop_dialog import ERROR_STYLE
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import SYNC, TRAINEES, WORKSHOPS, TaskRunner
 from otop_desktop.ui.widgets.drop_area import BundleDropArea
+from otop_desktop.ui.widgets.field_errors import ERROR_STYLE
 
 _FOLDER_KEY = "sync/import_folder"
 # Progress of several bundles on one bar: each bundle gets this many steps.

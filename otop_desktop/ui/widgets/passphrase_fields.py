@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit
 
 from otop_desktop.i18n import _
-from otop_desktop.ui.dialogs.workshop_dialog import FieldError
+from otop_desktop.ui.widgets.field_errors import FieldError, FieldErrors
 
 # Wide enough for a passphrase of several words, as people are advised to choose.
 _FIELD_WIDTH = 320
 
 
-def field_box(widget: QWidget, error: FieldError) -> QVBoxLayout:
-    """A field with its error message right under it, as one form row holds them."""
-    box = QVBoxLayout()
-    box.setSpacing(2)
-    box.setContentsMargins(0, 0, 0, 0)
-    box.addWidget(widget)
-    box.addWidget(error)
-    return box
-
-
 class PassphraseFields:
     """Adds "Programme passphrase", "Type it again" and a show toggle to a form.
 
+    Their messages join the form's `FieldErrors` as "passphrase" and "confirmation".
     Never prefilled: the stored passphrase is not shown back, only replaced.
     """
 
-    def __init__(self, form: QFormLayout) -> None:
+    def __init__(self, form: QFormLayout, field_errors: FieldErrors) -> None:
         self.passphrase_edit = QLineEdit()
         self.confirmation_edit = QLineEdit()
         self.errors: dict[str, FieldError] = {}
@@ -39,11 +30,7 @@ class PassphraseFields:
         for name, edit in self.fields.items():
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setMinimumWidth(_FIELD_WIDTH)
-            error = FieldError()
-            self.errors[name] = error
-            label = QLabel(labels[name])
-            label.setBuddy(edit)
-            form.addRow(label, field_box(edit, error))
+            self.errors[name] = field_errors.add_row(form, name, labels[name], edit)
         self.show_check = QCheckBox(_("Show the passphrase"))
         self.show_check.toggled.connect(self._show)
         form.addRow("", self.show_check)

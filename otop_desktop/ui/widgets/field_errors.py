@@ -1,0 +1,69 @@
+"""Validation messages in red under form fields, and a ValidationError shown under its field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from otop_desktop.domain.errors import ValidationError
+
+# Red that stays readable on the light and the dark Fusion palettes.
+ERROR_STYLE = "color: #c62828;"
+
+
+class FieldError(QLabel):
+    """The red message under a form field; hidden while there is nothing to say."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+def field_box(widget: QWidget, error: FieldError) -> QVBoxLayout:
+    """A field with its error message right under it, as one form row holds them."""
+    box = QVBoxLayout()
+    box.setSpacing(2)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(widget)
+    box.addWidget(error)
+    return box
+
+
+class FieldErrors:
+    """The messages of one form: one under each field, by the service's field name, plus
+    `general` for errors that belong to no field (or to one not on this form)."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, FieldError] = {}
+        self.fields: dict[str, QWidget] = {}
+        self.general = FieldError()
+
+    def add_row(self, form: QFormLayout, name: str, label: str, widget: QWidget) -> FieldError:
+        """Add a labelled row holding `widget` and its message; returns the message."""
+        error = FieldError()
+        self.errors[name] = error
+        self.fields[name] = widget
+        label_widget = QLabel(label)
+        label_widget.setBuddy(widget)
+        form.addRow(label_widget, field_box(widget, error))
+        return error
+
+    def show(self, exc: ValidationError | None) -> None:
+        """Show `exc` under its field (and focus that field), or clear every message."""
+        for error in self.errors.values():
+            error.show_message("")
+        self.general.show_message("")
+        if exc is None:
+            return
+        target = self.errors.get(exc.field or "")
+        if target is None:
+            self.general.show_message(str(exc))
+            return
+        target.show_message(str(exc))
+        self.fields[exc.field or ""].setFocus(Qt.FocusReason.OtherFocusReason)
