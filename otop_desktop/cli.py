@@ -20,6 +20,10 @@ from otop_desktop.services.context import AppContext, initialise, is_initialised
 __all__ = [
     "AppContext",
     "UsageError",
+    "add_command",
+    "add_group",
+    "add_json_flag",
+    "list_output",
     "open_for",
     "print_json",
     "print_table",
@@ -62,6 +66,36 @@ def print_table(rows: list[list[str]], headers: list[str]) -> None:
         sys.stdout.write(
             "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=False)).rstrip() + "\n"
         )
+
+
+def list_output(
+    args: argparse.Namespace, data: Any, rows: list[list[str]], headers: list[str]
+) -> int:
+    """Print `data` as JSON when `--json` was given, else `rows` as a table; exit code 0."""
+    if args.json:
+        print_json(data)
+    else:
+        print_table(rows, headers)
+    return 0
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    """The `--json` option of commands whose output scripts read."""
+    parser.add_argument("--json", action="store_true", help=_("print JSON"))
+
+
+def add_group(commands: Any, name: str, help_text: str) -> Any:
+    """A command taking an action, e.g. `workshop list`; returns its action sub-parsers."""
+    return commands.add_parser(name, help=help_text).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True
+    )
+
+
+def add_command(group: Any, name: str, help_text: str, func: Handler) -> argparse.ArgumentParser:
+    """An action of `group` run by `func` with an open database; returns its parser."""
+    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text)
+    parser.set_defaults(handler=with_context(func))
+    return parser
 
 
 def build_parser() -> _Parser:

@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from otop_desktop.cli import AppContext, print_json, print_table, with_context
+from otop_desktop.cli import (
+    AppContext,
+    add_command,
+    add_group,
+    add_json_flag,
+    list_output,
+    print_json,
+)
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.services import sync_bundles, sync_review
 from otop_desktop.sync import keys
@@ -15,50 +22,39 @@ from otop_desktop.sync import keys
 
 def register(commands: Any) -> None:
     """Add the sync commands to the sub-command parser."""
-    group = commands.add_parser("bundle", help=_("sync bundles")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
-    )
-    p = group.add_parser("export", help=_("write a bundle of what other laptops may lack"))
+    group = add_group(commands, "bundle", _("sync bundles"))
+    p = add_command(group, "export", _("write a bundle of what other laptops may lack"), _export)
     p.add_argument("file", type=Path, help=_("bundle file to write"))
     p.add_argument("--full", action="store_true", help=_("include everything"))
     p.add_argument(
         "--no-photos", action="store_true", help=_("leave the photos out (a small file for e-mail)")
     )
     p.add_argument("--passphrase-file", type=Path, help=_("file holding the programme passphrase"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_export))
-    p = group.add_parser("import", help=_("merge bundles from other laptops"))
+    add_json_flag(p)
+    p = add_command(group, "import", _("merge bundles from other laptops"), _import)
     p.add_argument("files", type=Path, nargs="+", help=_("bundle files"))
     p.add_argument("--passphrase-file", type=Path, help=_("file holding the programme passphrase"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_import))
-    p = group.add_parser("inspect", help=_("show what a bundle holds, without importing"))
+    add_json_flag(p)
+    p = add_command(group, "inspect", _("show what a bundle holds, without importing"), _inspect)
     p.add_argument("file", type=Path, help=_("bundle file"))
     p.add_argument("--passphrase-file", type=Path, help=_("file holding the programme passphrase"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_inspect))
-    p = group.add_parser("history", help=_("bundles exported and imported here"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_history))
+    add_json_flag(p)
+    p = add_command(group, "history", _("bundles exported and imported here"), _history)
+    add_json_flag(p)
 
-    group = commands.add_parser("laptops", help=_("laptops this database knows")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
-    )
-    p = group.add_parser("list", help=_("list the known laptops"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_laptops))
+    group = add_group(commands, "laptops", _("laptops this database knows"))
+    p = add_command(group, "list", _("list the known laptops"), _laptops)
+    add_json_flag(p)
 
-    group = commands.add_parser("conflicts", help=_("concurrent edits to review")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
+    group = add_group(commands, "conflicts", _("concurrent edits to review"))
+    p = add_command(group, "list", _("list open conflicts"), _conflicts)
+    add_json_flag(p)
+    p = add_command(
+        group, "resolve", _("keep one value of a conflict (an ordinary edit)"), _resolve
     )
-    p = group.add_parser("list", help=_("list open conflicts"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_conflicts))
-    p = group.add_parser("resolve", help=_("keep one value of a conflict (an ordinary edit)"))
     p.add_argument("id", type=int)
     p.add_argument("--keep", choices=("kept", "lost"), help=_("which value to keep"))
     p.add_argument("--value", help=_("or type another value"))
-    p.set_defaults(handler=with_context(_resolve))
 
 
 def _secret(args: argparse.Namespace) -> str | None:
@@ -123,22 +119,19 @@ def _inspect(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def _history(args: argparse.Namespace, ctx: AppContext) -> int:
     items = sync_review.bundle_history(ctx)
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return list_output(
+        args,
+        items,
         [[h.at, h.direction, h.peer_name or "", h.file_name or ""] for h in items],
         [_("When"), _("Direction"), _("Laptop"), _("File")],
     )
-    return 0
 
 
 def _laptops(args: argparse.Namespace, ctx: AppContext) -> int:
     items = sync_review.known_laptops(ctx)
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return list_output(
+        args,
+        items,
         [
             [
                 lt.replica_id,
@@ -151,22 +144,19 @@ def _laptops(args: argparse.Namespace, ctx: AppContext) -> int:
         ],
         [_("Laptop id"), _("Name"), _("Changes seen"), _("Last bundle"), _("Key")],
     )
-    return 0
 
 
 def _conflicts(args: argparse.Namespace, ctx: AppContext) -> int:
     items = sync_review.open_conflicts(ctx)
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return list_output(
+        args,
+        items,
         [
             [str(c.id), c.tbl, c.row_id, c.column, str(c.kept_value), str(c.lost_value)]
             for c in items
         ],
         [_("Id"), _("Table"), _("Record"), _("Field"), _("Kept"), _("Other value")],
     )
-    return 0
 
 
 def _resolve(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from otop_desktop.cli import AppContext, print_json, print_table, with_context
+from otop_desktop.cli import AppContext, add_command, add_group, add_json_flag, list_output
 from otop_desktop.i18n import _
 from otop_desktop.services import attendance, enrollments, organisations, trainees, workshops
 
@@ -55,96 +55,72 @@ def _fields(args: argparse.Namespace, options: dict[str, Any]) -> dict[str, Any]
 
 def register(commands: Any) -> None:
     """Add the record commands to the sub-command parser."""
-    group = commands.add_parser("workshop", help=_("workshops")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
+    group = add_group(commands, "workshop", _("workshops"))
+    p = add_command(group, "add", _("create a workshop"), _workshop_add)
+    _add_options(p, WORKSHOP_OPTIONS)
+    p = add_command(group, "edit", _("change fields of a workshop"), _workshop_edit)
+    p.add_argument("id")
+    _add_options(p, WORKSHOP_OPTIONS)
+    p = add_command(group, "delete", _("delete a workshop"), _workshop_delete)
+    p.add_argument("id")
+    p = add_command(group, "list", _("list workshops"), _workshop_list)
+    add_json_flag(p)
+    p = add_command(
+        group, "partner", _("link a partner organisation to a workshop"), _workshop_partner
     )
-    p = group.add_parser("add", help=_("create a workshop"))
-    _add_options(p, WORKSHOP_OPTIONS)
-    p.set_defaults(handler=with_context(_workshop_add))
-    p = group.add_parser("edit", help=_("change fields of a workshop"))
-    p.add_argument("id")
-    _add_options(p, WORKSHOP_OPTIONS)
-    p.set_defaults(handler=with_context(_workshop_edit))
-    p = group.add_parser("delete", help=_("delete a workshop"))
-    p.add_argument("id")
-    p.set_defaults(handler=with_context(_workshop_delete))
-    p = group.add_parser("list", help=_("list workshops"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_workshop_list))
-    p = group.add_parser("partner", help=_("link a partner organisation to a workshop"))
     p.add_argument("id")
     p.add_argument("organisation_id")
-    p.set_defaults(handler=with_context(_workshop_partner))
 
-    group = commands.add_parser("session", help=_("sessions of a workshop")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
-    )
-    p = group.add_parser("add", help=_("add a session to a workshop"))
+    group = add_group(commands, "session", _("sessions of a workshop"))
+    p = add_command(group, "add", _("add a session to a workshop"), _session_add)
     p.add_argument("--workshop", required=True, help=_("workshop id"))
     p.add_argument("--date", required=True, help=_("date (YYYY-MM-DD)"))
     p.add_argument("--start", help=_("start time (HH:MM)"))
     p.add_argument("--hours", help=_("length in hours"))
     p.add_argument("--topic", help=_("topic"))
-    p.set_defaults(handler=with_context(_session_add))
-    p = group.add_parser("list", help=_("list the sessions of a workshop"))
+    p = add_command(group, "list", _("list the sessions of a workshop"), _session_list)
     p.add_argument("--workshop", required=True, help=_("workshop id"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_session_list))
+    add_json_flag(p)
 
-    group = commands.add_parser("trainee", help=_("trainees")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
-    )
-    p = group.add_parser("add", help=_("register a trainee"))
+    group = add_group(commands, "trainee", _("trainees"))
+    p = add_command(group, "add", _("register a trainee"), _trainee_add)
     _add_options(p, TRAINEE_OPTIONS)
     p.add_argument("--workshop", help=_("also enrol in this workshop"))
-    p.set_defaults(handler=with_context(_trainee_add))
-    p = group.add_parser("edit", help=_("change fields of a trainee"))
+    p = add_command(group, "edit", _("change fields of a trainee"), _trainee_edit)
     p.add_argument("id")
     _add_options(p, TRAINEE_OPTIONS)
-    p.set_defaults(handler=with_context(_trainee_edit))
-    p = group.add_parser("delete", help=_("delete a trainee"))
+    p = add_command(group, "delete", _("delete a trainee"), _trainee_delete)
     p.add_argument("id")
-    p.set_defaults(handler=with_context(_trainee_delete))
-    p = group.add_parser("list", help=_("list or search trainees"))
+    p = add_command(group, "list", _("list or search trainees"), _trainee_list)
     p.add_argument("--search", default="", help=_("words of the name, town or phone"))
     p.add_argument("--workshop", help=_("only trainees of this workshop"))
     p.add_argument("--limit", type=int, default=1000, help=_("at most this many"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_trainee_list))
-    p = group.add_parser("enrol", help=_("enrol a trainee in a workshop"))
+    add_json_flag(p)
+    p = add_command(group, "enrol", _("enrol a trainee in a workshop"), _trainee_enrol)
     p.add_argument("id")
     p.add_argument("--workshop", required=True, help=_("workshop id"))
     p.add_argument("--role", default="trainee", help=_("trainee, trainer or assistant"))
-    p.set_defaults(handler=with_context(_trainee_enrol))
 
-    group = commands.add_parser("attendance", help=_("attendance marks")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
-    )
-    p = group.add_parser("mark", help=_("mark a trainee at a session"))
+    group = add_group(commands, "attendance", _("attendance marks"))
+    p = add_command(group, "mark", _("mark a trainee at a session"), _attendance_mark)
     p.add_argument("session_id")
     p.add_argument("trainee_id")
     p.add_argument("status", help=_("present, late, excused or absent"))
     p.add_argument("--note", help=_("a note"))
-    p.set_defaults(handler=with_context(_attendance_mark))
-    p = group.add_parser("list", help=_("marks of a session"))
+    p = add_command(group, "list", _("marks of a session"), _attendance_list)
     p.add_argument("--session", required=True, help=_("session id"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_attendance_list))
+    add_json_flag(p)
 
-    group = commands.add_parser("organisation", help=_("partner organisations")).add_subparsers(
-        dest="action", metavar=_("ACTION"), required=True
-    )
-    p = group.add_parser("add", help=_("add an organisation"))
+    group = add_group(commands, "organisation", _("partner organisations"))
+    p = add_command(group, "add", _("add an organisation"), _organisation_add)
     p.add_argument("--name", required=True, help=_("name"))
     p.add_argument(
         "--kind", dest="org_kind", help=_("ngo, cooperative, sme, community, government or mission")
     )
     p.add_argument("--country", help=_("country code"))
     p.add_argument("--town", help=_("town"))
-    p.set_defaults(handler=with_context(_organisation_add))
-    p = group.add_parser("list", help=_("list organisations"))
-    p.add_argument("--json", action="store_true", help=_("print JSON"))
-    p.set_defaults(handler=with_context(_organisation_list))
+    p = add_command(group, "list", _("list organisations"), _organisation_list)
+    add_json_flag(p)
 
 
 def _say(text: str) -> None:
@@ -177,36 +153,32 @@ def _workshop_partner(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def _workshop_list(args: argparse.Namespace, ctx: AppContext) -> int:
     items = workshops.list_workshops(ctx)
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": w.id,
-                    "title": w.title,
-                    "category": w.category,
-                    "programme": w.programme,
-                    "country": w.country,
-                    "town": w.town,
-                    "venue": w.venue,
-                    "start_date": w.start_date,
-                    "end_date": w.end_date,
-                    "archived": w.archived,
-                    "trainees": w.trainee_count,
-                    "sessions": w.session_count,
-                    "attendance_rate": w.attendance_rate,
-                }
-                for w in items
-            ]
-        )
-        return 0
-    print_table(
+    return list_output(
+        args,
+        [
+            {
+                "id": w.id,
+                "title": w.title,
+                "category": w.category,
+                "programme": w.programme,
+                "country": w.country,
+                "town": w.town,
+                "venue": w.venue,
+                "start_date": w.start_date,
+                "end_date": w.end_date,
+                "archived": w.archived,
+                "trainees": w.trainee_count,
+                "sessions": w.session_count,
+                "attendance_rate": w.attendance_rate,
+            }
+            for w in items
+        ],
         [
             [w.id, w.title, w.country or "", str(w.start_date or ""), str(w.trainee_count)]
             for w in items
         ],
         [_("Id"), _("Title"), _("Country"), _("Start"), _("Trainees")],
     )
-    return 0
 
 
 def _session_add(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -219,17 +191,15 @@ def _session_add(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def _session_list(args: argparse.Namespace, ctx: AppContext) -> int:
     items = workshops.list_sessions(ctx, args.workshop)
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return list_output(
+        args,
+        items,
         [
             [s.id, str(s.date or ""), s.start_time or "", str(s.hours or ""), s.topic or ""]
             for s in items
         ],
         [_("Id"), _("Date"), _("Start"), _("Hours"), _("Topic")],
     )
-    return 0
 
 
 def _trainee_add(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -271,14 +241,12 @@ def _trainee_list(args: argparse.Namespace, ctx: AppContext) -> int:
             ]
     else:
         items = trainees.search_trainees(ctx, args.search, limit=args.limit)
-    if args.json:
-        print_json([t.as_dict() for t in items])
-        return 0
-    print_table(
+    return list_output(
+        args,
+        [t.as_dict() for t in items],
         [[t.id, t.display_name, t.town or "", t.phone or ""] for t in items],
         [_("Id"), _("Name"), _("Town"), _("Phone")],
     )
-    return 0
 
 
 def _trainee_enrol(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -295,14 +263,12 @@ def _attendance_mark(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def _attendance_list(args: argparse.Namespace, ctx: AppContext) -> int:
     marks = attendance.marks_for_session(ctx, args.session)
-    if args.json:
-        print_json(sorted(marks.values(), key=lambda m: m.trainee_id))
-        return 0
-    print_table(
+    return list_output(
+        args,
+        sorted(marks.values(), key=lambda m: m.trainee_id),
         [[m.trainee_id, m.status, m.note or ""] for m in marks.values()],
         [_("Trainee"), _("Status"), _("Note")],
     )
-    return 0
 
 
 def _organisation_add(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -315,11 +281,9 @@ def _organisation_add(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def _organisation_list(args: argparse.Namespace, ctx: AppContext) -> int:
     items = organisations.list_organisations(ctx)
-    if args.json:
-        print_json(items)
-        return 0
-    print_table(
+    return list_output(
+        args,
+        items,
         [[o.id, o.name, o.org_kind or "", o.country or ""] for o in items],
         [_("Id"), _("Name"), _("Kind"), _("Country")],
     )
-    return 0
