@@ -24,6 +24,7 @@ from otop_desktop.services.trainees import get_trainee
 from otop_desktop.services.workshops import get_workshop
 from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.conflict_value_dialog import ConflictValueDialog
+from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import Column, RowTableModel
 from otop_desktop.ui.tasks import SYNC, TRAINEES, WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import table_view
@@ -167,7 +168,6 @@ class ConflictsPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._runner = runner
-        self._generation = 0
         self._resolving = False
         self.dialog: ConflictValueDialog | None = None
 
@@ -201,25 +201,15 @@ class ConflictsPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self._update_buttons()
-        runner.changed.connect(self._on_changed)
+        self._load = LatestLoad(self, runner, (SYNC,), load_conflicts, ctx, on_loaded=self._loaded)
         self.reload()
 
     # --- loading ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        self._runner.run(
-            load_conflicts, self._ctx, on_done=lambda rows: self._loaded(generation, rows)
-        )
+        self._load.reload()
 
-    def _on_changed(self, what: str) -> None:
-        if what == SYNC:
-            self.reload()
-
-    def _loaded(self, generation: int, rows: list[ConflictRow]) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, rows: list[ConflictRow]) -> None:
         self.model.set_rows(rows)
         self.intro.setText(
             _(

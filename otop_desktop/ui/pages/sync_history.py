@@ -11,6 +11,7 @@ from otop_desktop.i18n import _, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.sync_review import BundleHistoryItem, bundle_history
 from otop_desktop.ui import formatting
+from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import Column, RowTableModel
 from otop_desktop.ui.tasks import SYNC, TaskRunner
 from otop_desktop.ui.views import table_view
@@ -89,7 +90,6 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._runner = runner
-        self._generation = 0
         self.model = RowTableModel(history_columns(), self)
         self.view = table_view(self.model)
         header = self.view.horizontalHeader()
@@ -97,20 +97,11 @@ class HistoryPanel(QWidget):
         header.setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
-        runner.changed.connect(self._on_changed)
+        self._load = LatestLoad(self, runner, (SYNC,), bundle_history, ctx, on_loaded=self._loaded)
         self.reload()
 
     def reload(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        self._runner.run(
-            bundle_history, self._ctx, on_done=lambda rows: self._loaded(generation, rows)
-        )
+        self._load.reload()
 
-    def _on_changed(self, what: str) -> None:
-        if what == SYNC:
-            self.reload()
-
-    def _loaded(self, generation: int, rows: list[BundleHistoryItem]) -> None:
-        if generation == self._generation:
-            self.model.set_rows(rows)
+    def _loaded(self, rows: list[BundleHistoryItem]) -> None:
+        self.model.set_rows(rows)

@@ -12,6 +12,7 @@ from otop_desktop.i18n import _
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.sync_review import LaptopInfo, known_laptops
 from otop_desktop.ui import formatting
+from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import AnyIndex, Column, RowTableModel
 from otop_desktop.ui.tasks import LAPTOP, SYNC, TaskRunner
 from otop_desktop.ui.views import table_view
@@ -90,7 +91,6 @@ class LaptopsPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._runner = runner
-        self._generation = 0
         intro = QLabel(
             _(
                 "Every laptop this one has heard of. A warning sign marks a laptop whose "
@@ -106,20 +106,13 @@ class LaptopsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.view, 1)
-        runner.changed.connect(self._on_changed)
+        self._load = LatestLoad(
+            self, runner, (SYNC, LAPTOP), known_laptops, ctx, on_loaded=self._loaded
+        )
         self.reload()
 
     def reload(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        self._runner.run(
-            known_laptops, self._ctx, on_done=lambda rows: self._loaded(generation, rows)
-        )
+        self._load.reload()
 
-    def _on_changed(self, what: str) -> None:
-        if what in (SYNC, LAPTOP):
-            self.reload()
-
-    def _loaded(self, generation: int, rows: list[LaptopInfo]) -> None:
-        if generation == self._generation:
-            self.model.set_rows(rows)
+    def _loaded(self, rows: list[LaptopInfo]) -> None:
+        self.model.set_rows(rows)

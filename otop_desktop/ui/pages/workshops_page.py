@@ -26,6 +26,7 @@ from otop_desktop.services.workshops import (
 )
 from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.workshop_dialog import WorkshopDialog
+from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import RECORD_ROLE, SORT_ROLE, Column, RowTableModel
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import table_view
@@ -87,7 +88,6 @@ class WorkshopsPage(QWidget):
         self._runner = runner
         self._selected_id: str | None = None
         self._select_after_load: str | None = None
-        self._generation = 0
         self.dialog: WorkshopDialog | None = None
 
         self.title = _("Workshops")
@@ -143,26 +143,18 @@ class WorkshopsPage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(splitter, 1)
 
-        runner.changed.connect(self._on_changed)
+        self._load = LatestLoad(
+            self, runner, (WORKSHOPS,), list_workshops, ctx, on_loaded=self._loaded
+        )
         self.reload()
 
     # --- loading ------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Load the workshops again, in the background."""
-        self._generation += 1
-        generation = self._generation
-        self._runner.run(
-            list_workshops, self._ctx, on_done=lambda rows: self._loaded(generation, rows)
-        )
+        self._load.reload()
 
-    def _on_changed(self, what: str) -> None:
-        if what == WORKSHOPS:
-            self.reload()
-
-    def _loaded(self, generation: int, rows: list[WorkshopInfo]) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, rows: list[WorkshopInfo]) -> None:
         keep = self._select_after_load or self._selected_id
         self._select_after_load = None
         self.workshops.set_rows(rows)
