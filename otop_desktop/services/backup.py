@@ -132,6 +132,24 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict[str, object]:
     return manifest
 
 
+def _keep_current(folder: DataDir) -> None:
+    """Copy the database being replaced aside, even when it no longer opens (often the very
+    reason for restoring): then its files are copied as they are."""
+    target = folder.backups / f"before-restore-{_stamp()}.sqlite3"
+    try:
+        current = open_context(folder.root)
+    except OtopError:
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(str(folder.database) + suffix)
+            if source.exists():
+                shutil.copy2(source, Path(str(target) + suffix))
+        return
+    try:
+        copy_database(current, target)
+    finally:
+        current.close()
+
+
 def restore_backup(data_dir: Path, source: Path) -> str:
     """Replace the data dir's database with the backup's; returns the new replica id.
 
@@ -172,11 +190,7 @@ def restore_backup(data_dir: Path, source: Path) -> str:
             trial.dispose()
         folder.backups.mkdir(parents=True, exist_ok=True)
         if folder.database.exists():
-            current = open_context(folder.root)
-            try:
-                copy_database(current, folder.backups / f"before-restore-{_stamp()}.sqlite3")
-            finally:
-                current.close()
+            _keep_current(folder)
         store = BlobStore(folder.blobs)
         for name in archive.namelist():
             sha = name.removeprefix("blobs/")

@@ -63,3 +63,22 @@ def test_a_broken_backup_is_refused_and_nothing_changes(
         assert dump_text(again) == before
     finally:
         again.close()
+
+
+def test_a_backup_restores_over_a_database_that_no_longer_opens(tmp_path: Path) -> None:
+    # Proves: restoring works when it is needed most, and the broken file is still kept aside.
+    ctx = new_context(tmp_path / "data")
+    trainees.add_trainee(ctx, given_names="Antes del daño")
+    before = dump_text(ctx)
+    backup.write_backup(ctx, tmp_path / "safe.zip")
+    ctx.close()
+    broken = b"this disk sector was lost" * 100
+    (tmp_path / "data" / "otop.sqlite3").write_bytes(broken)
+    backup.restore_backup(tmp_path / "data", tmp_path / "safe.zip")
+    again = new_context(tmp_path / "data")
+    try:
+        assert dump_text(again) == before
+    finally:
+        again.close()
+    [kept] = (tmp_path / "data" / "backups").glob("before-restore-*.sqlite3")
+    assert kept.read_bytes() == broken
