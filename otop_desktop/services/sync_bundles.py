@@ -340,25 +340,13 @@ def _record_peer(
         have = seen.get(replica, 0)
         if isinstance(base, int) and have < base and replica not in report.missing:
             report.missing[replica] = [have + 1, base]
-    peer = session.get(Peer, report.sender)
-    if peer is None:
-        peer = Peer(replica_id=report.sender, first_seen_at=now, their_seen="{}", wants="[]")
-        session.add(peer)
-        report.new_laptop = True
-    elif peer.public_key and peer.public_key != bundle.public_key:
-        report.key_changed = True
-        peer.key_changed_at = now
-    peer.public_key = bundle.public_key
-    peer.device_name = report.sender_name or peer.device_name
-    peer.last_bundle_at = now
-    peer.their_seen = json.dumps(manifest.get("seen") or {}, sort_keys=True)
-    wants = manifest.get("wants")
-    peer.wants = json.dumps(
-        sorted(w for w in wants if isinstance(w, str))[:100_000] if isinstance(wants, list) else []
-    )
+    own = conn.exec_driver_sql("SELECT replica_id FROM replica_state").scalar()
+    # This laptop's own bundle carried back teaches nothing about a peer.
+    if report.sender != own:
+        _remember_sender(session, bundle, report, now)
     devices = manifest.get("devices") or {}
     for replica, name in devices.items():
-        if replica == report.sender or not isinstance(name, str):
+        if replica in (report.sender, own) or not isinstance(name, str):
             continue
         other = session.get(Peer, replica)
         if other is None:
@@ -384,6 +372,29 @@ def _record_peer(
             file_sha256=None if report.missing else file_sha,
             report=json.dumps(report.as_dict(), sort_keys=True, default=str),
         )
+    )
+
+
+def _remember_sender(
+    session: Session, bundle: VerifiedBundle, report: ImportReport, now: str
+) -> None:
+    """The sending laptop: its key (a change is reported), what it has seen, what it lacks."""
+    manifest = bundle.manifest
+    peer = session.get(Peer, report.sender)
+    if peer is None:
+        peer = Peer(replica_id=report.sender, first_seen_at=now, their_seen="{}", wants="[]")
+        session.add(peer)
+        report.new_laptop = True
+    elif peer.public_key and peer.public_key != bundle.public_key:
+        report.key_changed = True
+        peer.key_changed_at = now
+    peer.public_key = bundle.public_key
+    peer.device_name = report.sender_name or peer.device_name
+    peer.last_bundle_at = now
+    peer.their_seen = json.dumps(manifest.get("seen") or {}, sort_keys=True)
+    wants = manifest.get("wants")
+    peer.wants = json.dumps(
+        sorted(w for w in wants if isinstance(w, str))[:100_000] if isinstance(wants, list) else []
     )
 
 

@@ -302,3 +302,22 @@ def test_a_laptop_keeps_one_salt_so_receivers_derive_its_key_once(tmp_path: Path
     first = keys.bundle_salt(tmp_path / "keys")
     assert len(first) == 16 and keys.bundle_salt(tmp_path / "keys") == first
     assert keys.bundle_salt(tmp_path / "other") != first
+
+
+def test_a_laptop_importing_its_own_bundle_learns_nothing_and_lists_itself_once(
+    cluster: Cluster,
+) -> None:
+    a = cluster.replicas[0]
+    trainees.add_trainee(a.ctx, given_names="Propia")
+    before = a.dump()
+    cluster.deliver(cluster.export(0), 0)
+    assert a.dump() == before
+    assert [lt.is_this_laptop for lt in sync_review.known_laptops(a.ctx)] == [True]
+
+
+def test_a_laptop_named_in_anothers_bundle_is_not_listed_twice(cluster: Cluster) -> None:
+    b = cluster.replicas[1]
+    cluster.deliver(cluster.export(1), 0)  # a now knows b by name
+    cluster.deliver(cluster.export(0), 1)  # a's bundle names b among the laptops it knows
+    ids = [lt.replica_id for lt in sync_review.known_laptops(b.ctx)]
+    assert len(ids) == len(set(ids)) == 2
