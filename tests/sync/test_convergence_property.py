@@ -29,6 +29,12 @@ from tests.sync.sync_harness import (
     try_edit,
 )
 
+# Each example runs real databases and bundle files: slow by design, not a sign of a bad test.
+SLOW_IS_FINE = [
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.function_scoped_fixture,
+]
 EXAMPLES = int(os.environ.get("OTOP_SYNC_EXAMPLES", "200"))
 FIELDS = ("birth_year", "consent_photos", "given_names", "phone", "town")
 SKEWS_MS = [0, -3_600_000, -86_400_000 * 400, 86_400_000 * 365 * 4, 5_000]
@@ -159,11 +165,7 @@ def _merge(replica, drop: str, keep: str) -> None:
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
+    suppress_health_check=SLOW_IS_FINE,
 )
 @given(count=st.integers(2, 5), ops=st.lists(operation, min_size=1, max_size=25))
 def test_any_edits_any_delivery_converge(
@@ -176,11 +178,7 @@ def test_any_edits_any_delivery_converge(
 @settings(
     max_examples=2000,
     deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
+    suppress_health_check=SLOW_IS_FINE,
 )
 @given(count=st.integers(2, 5), ops=st.lists(operation, min_size=1, max_size=60))
 def test_any_edits_any_delivery_converge_long(

@@ -79,10 +79,7 @@ class PassphraseDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.show_error(exc)
-        else:
-            self._runner.show_error(exc)
+        self.field_errors.show_failure(exc, self._runner.show_error)
 
     def show_error(self, exc: ValidationError | None) -> None:
         """Show `exc` under its field, or clear every message."""

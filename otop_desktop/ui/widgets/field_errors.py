@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
@@ -67,3 +69,13 @@ class FieldErrors:
             return
         target.show_message(str(exc))
         self.fields[exc.field or ""].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_failure(
+        self, exc: BaseException, show_other: Callable[[BaseException], object]
+    ) -> None:
+        """A failed save: a ValidationError under its field, anything else through `show_other`
+        (the task runner's error box)."""
+        if isinstance(exc, ValidationError):
+            self.show(exc)
+        else:
+            show_other(exc)
