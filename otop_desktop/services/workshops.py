@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from otop_desktop.db.models import (
     Attendance,
@@ -19,10 +21,10 @@ from otop_desktop.db.models import (
 from otop_desktop.domain import validation as v
 from otop_desktop.domain.attendance_rules import DEFAULT_MIN_RATE, AttendanceRule
 from otop_desktop.domain.enums import EnrollmentStatus, ProductCategory
-from otop_desktop.domain.errors import ValidationError
+from otop_desktop.domain.errors import NotFoundError, ValidationError
 from otop_desktop.domain.ids import pair_id
 from otop_desktop.i18n import _
-from otop_desktop.services.common import country_code, get_live, soft_delete
+from otop_desktop.services.common import country_code, get_live, revive, soft_delete
 from otop_desktop.services.context import AppContext
 
 
@@ -372,3 +374,95 @@ def partner_names(ctx: AppContext, workshop_id: str) -> list[str]:
             )
         )
         return sorted(n for n in names if n)
+
+
+# --- saving from a form, undoing deletes -----------------------------------------------------
+
+
+def save_workshop(
+    ctx: AppContext,
+    workshop_id: str | None,
+    *,
+    partners: Sequence[str] | None = None,
+    **fields: Any,
+) -> WorkshopInfo:
+    """Create (no id) or edit a workshop and, if given, set its partners: one transaction."""
+    with ctx.unit_of_work() as session:
+        if workshop_id is None:
+            values = _clean_workshop(fields)
+            workshop = Workshop(**values, archived=values.get("archived", False))
+            session.add(workshop)
+            session.flush()
+        else:
+            workshop = get_live(session, Workshop, workshop_id, _("workshop"))
+            for key, value in _clean_workshop(fields, workshop).items():
+                if getattr(workshop, key) != value:
+                    setattr(workshop, key, value)
+        if partners is not None:
+            _set_partners(session, workshop.id, set(partners))
+        session.flush()
+        return _info(workshop)
+
+
+def _set_partners(session: Session, workshop_id: str, wanted: set[str]) -> None:
+    links = session.scalars(
+        select(WorkshopPartner).where(WorkshopPartner.workshop_id == workshop_id)
+    )
+    present = {link.organisation_id: link for link in links}
+    for organisation_id, link in present.items():
+        if link.alive and organisation_id not in wanted:
+            soft_delete(link)
+    for organisation_id in sorted(wanted):
+        existing = present.get(organisation_id)
+        if existing is not None and existing.alive:
+            continue
+        get_live(session, Organisation, organisation_id, _("organisation"))
+        if existing is None:
+            session.add(
+                WorkshopPartner(
+                    id=pair_id("partner", workshop_id, organisation_id),
+                    workshop_id=workshop_id,
+                    organisation_id=organisation_id,
+                )
+            )
+        else:
+            revive(existing)
+
+
+def partner_ids(ctx: AppContext, workshop_id: str) -> list[str]:
+    """Ids of the live partner organisations of a workshop."""
+    with ctx.read() as session:
+        return list(
+            session.scalars(
+                select(Organisation.id)
+                .join(WorkshopPartner, WorkshopPartner.organisation_id == Organisation.id)
+                .where(
+                    WorkshopPartner.workshop_id == workshop_id,
+                    WorkshopPartner.cl % 2 == 1,
+                    Organisation.cl % 2 == 1,
+                )
+                .order_by(Organisation.name)
+            )
+        )
+
+
+def undelete_workshop(ctx: AppContext, workshop_id: str) -> WorkshopInfo:
+    """Bring back a deleted workshop (the undo of `delete_workshop`; syncs)."""
+    with ctx.unit_of_work() as session:
+        workshop = session.get(Workshop, workshop_id)
+        if workshop is None:
+            raise NotFoundError(_("workshop"), workshop_id)
+        revive(workshop)
+        session.flush()
+        return _info(workshop)
+
+
+def undelete_session(ctx: AppContext, session_id: str) -> SessionInfo:
+    """Bring back a deleted session (the undo of `delete_session`; syncs)."""
+    with ctx.unit_of_work() as session:
+        row = session.get(TrainingSession, session_id)
+        if row is None:
+            raise NotFoundError(_("session"), session_id)
+        revive(row)
+        session.flush()
+        return _session_info(row)
