@@ -168,3 +168,18 @@ def organisation_summaries(ctx: AppContext) -> list[OrganisationSummary]:
             OrganisationSummary(_info(o), workshops.get(o.id, 0), trainees.get(o.id, 0))
             for o in rows
         ]
+
+
+def partnered_workshops(ctx: AppContext, organisation_id: str) -> list[str]:
+    """Titles of the live workshops an organisation partners, sorted."""
+    with ctx.read() as session:
+        titles = session.scalars(
+            select(Workshop.title)
+            .join(WorkshopPartner, WorkshopPartner.workshop_id == Workshop.id)
+            .where(
+                WorkshopPartner.organisation_id == organisation_id,
+                WorkshopPartner.cl % 2 == 1,
+                Workshop.cl % 2 == 1,
+            )
+        )
+        return sorted(t for t in titles if t)

@@ -16,6 +16,7 @@ from otop_desktop.services.clock_check import ClockStatus, clock_status
 from otop_desktop.services.context import AppContext, database_home
 from otop_desktop.services.laptop import ThisLaptop, this_laptop
 from otop_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from otop_desktop.ui.pages.organisations_page import OrganisationsPage
 from otop_desktop.ui.pages.sync_page import SyncPage
 from otop_desktop.ui.pages.trainees_page import TraineesPage
 from otop_desktop.ui.pages.workshops_page import WorkshopsPage
@@ -34,7 +35,7 @@ __all__ = [
 
 NEW_REPLICA_EVENT = "new-replica-id"
 
-Page = WorkshopsPage | TraineesPage | SyncPage
+Page = WorkshopsPage | TraineesPage | OrganisationsPage | SyncPage
 
 
 class Desk(QObject):
@@ -51,6 +52,7 @@ class Desk(QObject):
         self.pages: list[Page] = [
             WorkshopsPage(ctx, runner),
             TraineesPage(ctx, runner),
+            OrganisationsPage(ctx, runner),
             SyncPage(ctx, runner),
         ]
         location = database_home(ctx)

@@ -7,7 +7,7 @@ appears at once; `attach()` then imports the side that talks to the database
 (`main_window.Desk`) and puts the pages in.
 
 `OTOP_START_PAGE` (for screenshots and demos) names the page to open on instead of the one
-remembered: `workshops`, `trainees`, `sync`, or a Sync tab as `sync:conflicts`
+remembered: `workshops`, `trainees`, `organisations`, `sync`, or a Sync tab as `sync:conflicts`
 (`send`, `receive`, `conflicts`, `laptops`, `history`).
 """
 
@@ -62,6 +62,7 @@ START_PAGE_ENV = "OTOP_START_PAGE"
 PAGE_ENTRIES: tuple[tuple[str, str], ...] = (
     ("workshops", N_("Workshops")),
     ("trainees", N_("Trainees")),
+    ("organisations", N_("Organisations")),
     ("sync", N_("Sync")),
 )
 

@@ -118,6 +118,7 @@ def test_the_shell_shows_the_opening_state_until_the_pages_come(
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "Workshops",
         "Trainees",
+        "Organisations",
         "Sync",
     ]
     assert not window.settings_action.isEnabled()
@@ -127,7 +128,7 @@ def test_the_shell_shows_the_opening_state_until_the_pages_come(
     window.attach(demo_ctx, runner)
     assert runner.wait_idle(10_000)
 
-    assert len(window.pages) == 3
+    assert len(window.pages) == 4
     assert window.stack.indexOf(window.opening_label) == -1
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == [page.title for page in window.pages]
@@ -150,7 +151,7 @@ def test_a_sync_tab_named_at_start_opens_when_the_pages_come(
 
     window.attach(demo_ctx, runner)
 
-    page = window.pages[2]
+    page = window.pages[3]
     assert isinstance(page, SyncPage)
     assert window.stack.currentWidget() is page
     assert page.current_tab_key() == "laptops"
