@@ -100,7 +100,7 @@ def add_command(group: Any, name: str, help_text: str, func: Handler) -> argpars
 
 def build_parser() -> _Parser:
     """The whole command line (DESIGN.md section 6, plus additions)."""
-    from otop_desktop import cli_bundle, cli_commands, cli_records
+    from otop_desktop import cli_bundle, cli_commands, cli_records, cli_roster
 
     parser = _Parser(
         prog="otop-desktop",
@@ -118,6 +118,7 @@ def build_parser() -> _Parser:
     cli_commands.register(commands)
     cli_records.register(commands)
     cli_bundle.register(commands)
+    cli_roster.register(commands)
     return parser
 
 
