@@ -138,7 +138,7 @@ def same_person(row: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
 
 def changes(row: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
     """What a row changes in a matched trainee: not the same phone written another way, not a
-    shorter form of the name it already has."""
+    shorter or accent-less form of the name it already has."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         old = current.get(key)
@@ -147,10 +147,15 @@ def changes(row: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any
         if key == "phone" and _phone_key(value) and _phone_key(value) == _phone_key(old):
             continue
         if key in ("given_names", "family_names") and old:
-            if set(fold(value).split()) <= set(fold(old).split()):
-                continue
+            new_words, old_words = set(fold(value).split()), set(fold(old).split())
+            if new_words < old_words or (new_words == old_words and _marks(value) <= _marks(old)):
+                continue  # fewer words, or no accent more: the name already there is better
         out[key] = value
     return out
+
+
+def _marks(text: str) -> int:
+    return sum(1 for ch in text if not ch.isascii())
 
 
 def _trainee_fields(trainee: Trainee) -> dict[str, Any]:
