@@ -5,7 +5,12 @@ What a start looks like on an old laptop with a spinning disk: the window (menus
 database is open. So this module, like the shell, imports only Qt and the translations; once
 the shell has painted, the runner's thread imports the service layer (`startup`, SQLAlchemy)
 and opens the database while the window stays responsive; then the pages are attached and the
-start goes on as it always did (the demo on a first start, the start notices, the screenshot).
+start goes on: the first-run set-up on a laptop nobody has named yet (its name, the language,
+the passphrase, the demo if wanted), else the start notices. With `OTOP_SCREENSHOT` set (docs,
+tests) nothing is asked: an empty database gets the demo and the window is saved as an image.
+
+A language chosen at first run or in Settings applies at once: the window is made again in it
+(its pages reload from the database, which stays open) and the old one goes once idle.
 
 `launch()` takes the raw command line, so `app.main()` can call it without building the CLI's
 parser (`fast_start.opens_window()` says when).
@@ -19,13 +24,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QTimer
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from otop_desktop import __version__
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _, set_locale
-from otop_desktop.ui.qt_locale import qt_language
+from otop_desktop.ui.language import AppLanguage, save_language, saved_language
 from otop_desktop.ui.resources import load_bundled_fonts
 from otop_desktop.ui.settings import APP_AUTHOR, APP_NAME
 from otop_desktop.ui.shell import MainWindowShell
@@ -34,6 +39,7 @@ from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
 if TYPE_CHECKING:
     from otop_desktop.services.context import AppContext
     from otop_desktop.services.demo import DemoSummary
+    from otop_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,8 @@ _SCREENSHOT_SETTLE_MS = 300
 # The database is opened once the shell has painted; should no paint come (a window started
 # minimised), it is opened after this long all the same.
 _PAINT_WAIT_LIMIT_MS = 1000
+# A window replaced by one in another language is deleted once no work may call back into it.
+_RETIRE_POLL_MS = 200
 
 
 def parse_options(argv: list[str]) -> argparse.Namespace:
@@ -83,9 +91,16 @@ class _Start:
         window: MainWindowShell,
         options: argparse.Namespace,
         shot: Path | None,
+        language: AppLanguage,
     ) -> None:
         self.app = app
         self.window = window
+        self.language = language
+        self.first_run: FirstRunDialog | None = None
+        self._retired: list[MainWindowShell] = []
+        self._retire_timer = QTimer()
+        self._retire_timer.setInterval(_RETIRE_POLL_MS)
+        self._retire_timer.timeout.connect(self._delete_retired)
         self.options = options
         self.shot = shot
         self.runner = TaskRunner()
@@ -133,23 +148,77 @@ class _Start:
             self._failed(exc)
 
     def _fill(self, ctx: AppContext) -> None:
+        from otop_desktop.services.laptop import first_run_done
         from otop_desktop.ui.startup import add_demo_if_empty
 
         self.window.attach(ctx, self.runner)
+        self.window.language_changed.connect(self.switch_language)
         runner = self.runner
-        runner.run(
-            add_demo_if_empty,
-            ctx,
-            progress=True,
-            title=_("Preparing a demo programme…"),
-            cancellable=False,
-            on_done=lambda summary: demo_added(runner, summary),
-        )
         if self.shot:
+            # Nothing is asked of nobody: an empty database shows the demo in the image.
+            runner.run(
+                add_demo_if_empty,
+                ctx,
+                progress=True,
+                title=_("Preparing a demo programme…"),
+                cancellable=False,
+                on_done=lambda summary: demo_added(runner, summary),
+            )
             take_screenshot_when_ready(self.app, self.window, runner, self.shot)
         else:
+            runner.run(first_run_done, ctx, on_done=self._first_run_checked)
+
+    def _first_run_checked(self, done: bool) -> None:
+        if done or self.ctx is None:
             # Banners, not dialogs: they block nothing; left out of the docs' screenshots.
             self.window.check_at_start()
+            return
+        from otop_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
+
+        # A window of its own (not a child of the main window), so that it stays while the
+        # main window is made again in the language chosen in it.
+        dialog = FirstRunDialog(self.ctx, self.runner, apply_language=self.switch_language)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.finished.connect(lambda _result: self._first_run_closed())
+        self.first_run = dialog
+        dialog.show()
+
+    def _first_run_closed(self) -> None:
+        # Closed without finishing: the app is usable as it is, and asks again next time.
+        if not self._ended:
+            self.window.check_at_start()
+
+    def switch_language(self, locale: str) -> None:
+        """Use `locale` from now on: remembered, and the main window made again in it."""
+        if self._ended or self.ctx is None or locale == self.language.locale:
+            return
+        self.language.apply(locale)
+        save_language(locale)
+        self.app.setApplicationDisplayName(_("OTOP Field Desk"))
+        old = self.window
+        old.save_state()
+        window = MainWindowShell(remember=not self.shot)
+        window.attach(self.ctx, self.runner)
+        window.show_page(old.current_page_key())
+        window.language_changed.connect(self.switch_language)
+        self.runner.window = window
+        self.window = window
+        window.show()
+        old.hide()
+        self._retired.append(old)
+        self._retire_timer.start()
+        if self.first_run is not None and self.first_run.isVisible():
+            self.first_run.raise_()
+            self.first_run.activateWindow()
+
+    def _delete_retired(self) -> None:
+        # Work under way may still deliver to the old window's pages: wait until none is.
+        if self.runner.busy:
+            return
+        self._retire_timer.stop()
+        for window in self._retired:
+            window.deleteLater()
+        self._retired.clear()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, OtopError):
@@ -163,10 +232,15 @@ class _Start:
     def close(self) -> None:
         self._ended = True
         self._paint_wait.stop()
+        self._retire_timer.stop()
         # Waits for work under way, the opening included: a migration is never cut short.
         self.runner.shutdown()
-        self.window.close()
-        self.window.deleteLater()
+        if self.first_run is not None:
+            self.first_run.deleteLater()
+        for window in [*self._retired, self.window]:
+            window.close()
+            window.deleteLater()
+        self._retired.clear()
         # Closing the last window posts a Quit event that can outlive the loop it was
         # meant for, and end the next one (under tests, the next test's): drop it.
         QCoreApplication.removePostedEvents(self.app, QEvent.Type.Quit)
@@ -177,14 +251,18 @@ class _Start:
 def launch(argv: list[str]) -> int:
     """Open the main window; returns the exit code (1 when the database cannot be used)."""
     options = parse_options(argv)
-    set_locale(options.lang)
+    # The command line first, then what this user chose last, then the system's language.
+    requested = options.lang or saved_language()
+    set_locale(requested)
     app = application(argv)
     load_bundled_fonts(app)
-    with qt_language(app):
+    language = AppLanguage(app)
+    language.apply(requested)
+    try:
         shot = os.environ.get(SCREENSHOT_ENV)
         # Screenshots for the docs use the default size, not the size the user left.
         window = MainWindowShell(remember=not shot)
-        start = _Start(app, window, options, Path(shot) if shot else None)
+        start = _Start(app, window, options, Path(shot) if shot else None, language)
         try:
             start.begin_after_paint()
             window.show()
@@ -194,6 +272,8 @@ def launch(argv: list[str]) -> int:
         if start.error is not None:
             raise start.error
         return code
+    finally:
+        language.close()
 
 
 def take_screenshot_when_ready(

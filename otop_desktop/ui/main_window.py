@@ -79,6 +79,7 @@ class Desk(QObject):
         if self.settings_dialog is not None:
             self.settings_dialog.deleteLater()
         self.settings_dialog = SettingsDialog(self._ctx, self._runner, self._window)
+        self.settings_dialog.language_chosen.connect(self._window.language_changed)
         self.settings_dialog.open()
         return self.settings_dialog
 

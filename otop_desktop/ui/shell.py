@@ -76,6 +76,8 @@ class MainWindowShell(QMainWindow):
 
     # Once the opening state has been painted and flushed to the screen.
     first_painted = Signal()
+    # A language chosen in Settings: whoever started the window redoes it in that language.
+    language_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, remember: bool = True) -> None:
         super().__init__(parent)

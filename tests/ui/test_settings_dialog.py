@@ -170,3 +170,21 @@ def test_start_page_can_be_named_in_the_environment(
     assert main.current_page_key() == "sync"
     assert page.current_tab_key() == "conflicts"
     assert runner.wait_idle(5000)
+
+
+def test_a_language_chosen_in_settings_is_remembered_and_announced(
+    qtbot: QtBot, window: MainWindow, runner: TaskRunner
+) -> None:
+    from otop_desktop.ui.language import saved_language
+
+    dialog = window.open_settings()
+    assert runner.wait_idle(5000)
+    assert dialog.language_combo.currentData() == "en"
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("zh_Hant_TW"))
+
+    with qtbot.waitSignal(window.language_changed, timeout=5000) as signal:
+        qtbot.mouseClick(dialog.save_button, LEFT)
+
+    assert signal.args == ["zh_Hant_TW"]
+    assert saved_language() == "zh_Hant_TW"
+    assert not dialog.isVisible()

@@ -103,9 +103,12 @@ class SessionDialog(QDialog):
         """What the form holds, as `add_session` and `edit_session` take it."""
         day: dt.date = self.date_edit.date().toPython()  # type: ignore[assignment]
         hours = self.hours_spin.value()
+        time = self.time_edit.text().strip()
+        if len(time) == 4 and time[1] == ":":
+            time = "0" + time  # "9:30", as people write it, is 09:30
         return {
             "date": day,
-            "start_time": self.time_edit.text(),
+            "start_time": time,
             "hours": hours if hours > 0 else None,
             "topic": self.topic_edit.text(),
         }

@@ -1,16 +1,26 @@
-"""File › Settings: this laptop's name, the programme passphrase, and its key fingerprint."""
+"""File › Settings: the language, this laptop's name, the programme passphrase, and its key
+fingerprint."""
 
 from __future__ import annotations
 
 import functools
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from otop_desktop.domain.errors import ValidationError
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, current_locale
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.laptop import ThisLaptop, rename_laptop, set_passphrase, this_laptop
+from otop_desktop.ui.language import language_names, save_language
 from otop_desktop.ui.tasks import LAPTOP, SYNC, TaskRunner
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
 from otop_desktop.ui.widgets.field_errors import FieldErrors
@@ -28,9 +38,12 @@ def save_settings(
 
 
 class SettingsDialog(QDialog):
-    """Laptop name and programme passphrase, saved through the runner; errors under fields."""
+    """Language, laptop name and programme passphrase, saved through the runner; errors under
+    fields. A new language is remembered here and announced by `language_chosen` (the app
+    redoes its window in it)."""
 
     saved = Signal()
+    language_chosen = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,10 +55,15 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.field_errors = FieldErrors()
+        self.language_combo = QComboBox()
+        for code, language in language_names():
+            self.language_combo.addItem(language, code)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(current_locale())))
+        self.field_errors.add_row(form, "language", _("Language"), self.language_combo)
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(120)
         self.name_edit.setPlaceholderText(_("e.g. Coordinator laptop, Copán"))
-        self.field_errors = FieldErrors()
         self.name_error = self.field_errors.add_row(
             form, "device_name", _("Laptop name"), self.name_edit
         )
@@ -103,6 +121,7 @@ class SettingsDialog(QDialog):
         passphrase = None if self.passphrase.is_empty() else self.passphrase.passphrase()
         if changed_name is None and passphrase is None:
             self.accept()
+            self._switch_language()
             return
         self._saving = True
         self.save_button.setEnabled(False)
@@ -120,6 +139,17 @@ class SettingsDialog(QDialog):
         self._saving = False
         self.accept()
         self.saved.emit()
+        self._switch_language()
+
+    def chosen_language(self) -> str:
+        return str(self.language_combo.currentData())
+
+    def _switch_language(self) -> None:
+        # Last: the window may be redone in the new language, this dialog with it.
+        chosen = self.chosen_language()
+        if chosen != current_locale():
+            save_language(chosen)
+            self.language_chosen.emit(chosen)
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False

@@ -63,10 +63,12 @@ class UndoBar(QFrame):
         self._timer.setSingleShot(True)
         self._timer.setInterval(UNDO_SECONDS * 1000)
         self._timer.timeout.connect(self.dismiss)
-        # On the page (the bar's parent), so Ctrl+Z works wherever the focus is on it.
+        # On the page (the bar's parent) for the whole window: a hidden page's shortcut does
+        # not fire, and text boxes keep Ctrl+Z for their own typing. Enabled only while offered.
         self.shortcut = QShortcut(QKeySequence.StandardKey.Undo, parent or self)
-        self.shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.shortcut.activated.connect(self.undo)
+        self.shortcut.setEnabled(False)
         self.hide()
 
     def offer(self, text: str, undo: Callable[[], object]) -> None:
@@ -74,6 +76,7 @@ class UndoBar(QFrame):
         self._undo = undo
         self.label.setText(text)
         self.show()
+        self.shortcut.setEnabled(True)
         self._timer.start()
 
     def undo(self) -> None:
@@ -86,6 +89,7 @@ class UndoBar(QFrame):
     def dismiss(self) -> None:
         self._undo = None
         self._timer.stop()
+        self.shortcut.setEnabled(False)
         self.hide()
 
     def text(self) -> str:
