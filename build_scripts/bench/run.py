@@ -20,6 +20,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 
 import core  # noqa: E402
 import sync  # noqa: E402
+import trainee_filter  # noqa: E402
 from common import CACHE, FULL, QUICK, Sizes, log  # noqa: E402
 from table import Row, render  # noqa: E402
 
@@ -29,6 +30,11 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
     ("start_to_window", ("start_to_window",), core.start_to_window),
     ("attendance_mark_ms", ("attendance_mark_ms",), core.attendance_mark),
     ("trainee_search_ms", ("trainee_search_ms",), core.trainee_search),
+    (
+        "trainee_filter_keystroke_ms",
+        ("trainee_filter_keystroke_ms",),
+        trainee_filter.trainee_filter,
+    ),
     (
         "import_100k",
         (

@@ -1,15 +1,20 @@
-"""A lazy table of trainees: the count, and only the pages of rows the view has asked for.
+"""A lazy table of trainees: every matching id, and only the pages of rows the view asked for.
 
-With 50,000 trainees, loading every row would take seconds and hundreds of megabytes. The
-model knows how many rows match the filter; when the view paints a row whose page is not
-loaded, it shows a placeholder and asks the runner for that page (`search_trainees` with an
-offset); when the page arrives, those rows repaint. Pages far from where the user looks are
-dropped, and pages asked for while scrolling past are skipped if the user has moved on.
+With 100,000 trainees, loading every row would take seconds and hundreds of megabytes, and
+filtering them in the database on every key would scan the table each time. The model keeps
+an in-memory index of ids and search texts (`services.trainee_index`, loaded once per order
+and again when trainees change): a key filters it in a few milliseconds, which gives the row
+count and the id of every row. Rows themselves are fetched a page at a time through the
+runner when the view paints them (a placeholder until then). Pages far from where the user
+looks are dropped, and pages asked for while scrolling past are skipped if the user has
+moved on.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -18,7 +23,8 @@ from PySide6.QtCore import Signal as QtSignal
 from otop_desktop.domain.enums import Gender
 from otop_desktop.i18n import _
 from otop_desktop.services.context import AppContext
-from otop_desktop.services.trainees import TraineeInfo, count_trainees, search_trainees
+from otop_desktop.services.trainee_index import TraineeIndex, TraineeMatch, load_trainee_index
+from otop_desktop.services.trainees import SORT_COLUMNS, TraineeInfo, get_trainees
 from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import TaskRunner
 
@@ -28,18 +34,43 @@ MAX_PAGES = 30
 # A page still waiting to be fetched is skipped when the view is this many pages away.
 NEAR_PAGES = 2
 PLACEHOLDER = "…"
+# The trainee id of a row (known for every row, loaded or not).
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-_COLUMNS = ("name", "town", "country", "phone", "gender")
+COLUMNS = SORT_COLUMNS  # name, town, country, organisation, phone, gender
 
 
 def _headers() -> tuple[str, ...]:
-    return (_("Name"), _("Town"), _("Country"), _("Phone"), _("Gender"))
+    return (_("Name"), _("Town"), _("Country"), _("Organisation"), _("Phone"), _("Gender"))
+
+
+class _IndexCache:
+    """The latest index, shared by the runner's work: loaded again only for a new order or
+    after trainees changed (`version`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._index: TraineeIndex | None = None
+        self._version = -1
+
+    def get(self, ctx: AppContext, version: int, sort: str, descending: bool) -> TraineeIndex:
+        with self._lock:
+            index = self._index
+            if (
+                index is None
+                or self._version != version
+                or index.sort != sort
+                or index.descending != descending
+            ):
+                index = load_trainee_index(ctx, sort, descending)
+                self._index, self._version = index, version
+            return index
 
 
 class TraineeTableModel(QAbstractTableModel):
-    """Trainees matching a filter text, fetched a page at a time through the runner."""
+    """Trainees matching a filter text, in a chosen order, rows fetched a page at a time."""
 
     counted = QtSignal(int)  # how many trainees match, after each (re)load
 
@@ -48,11 +79,18 @@ class TraineeTableModel(QAbstractTableModel):
         self._ctx = ctx
         self._runner = runner
         self._headers = _headers()
-        # What is shown: rows and pages belong to `_shown_text`, loaded as `_shown_generation`.
+        self._cache = _IndexCache()
+        # Bumped when trainees change, so that the next filter loads the index again.
+        self._version = 0
+        self._sort = "name"
+        self._descending = False
+        # What is shown: the match of `_shown_text`, loaded as `_shown_generation`.
         self._shown_text = ""
         self._shown_generation = 0
-        self._count = 0
-        self._pages: OrderedDict[int, list[TraineeInfo]] = OrderedDict()
+        self._match: TraineeMatch | None = None
+        self._ids: Sequence[str] = ()
+        self._organisations: dict[str, str] = {}
+        self._pages: OrderedDict[int, list[TraineeInfo | None]] = OrderedDict()
         self._pending: set[int] = set()
         # The latest request: results of older ones are dropped when they arrive.
         self._generation = 0
@@ -68,8 +106,16 @@ class TraineeTableModel(QAbstractTableModel):
         return self._shown_text
 
     @property
+    def sort_column(self) -> str:
+        return self._sort
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
+
+    @property
     def loaded(self) -> bool:
-        """Whether the count of the latest filter has arrived."""
+        """Whether the rows of the latest filter (and order) have arrived."""
         return self._loaded_once and self._shown_generation == self._generation
 
     def set_filter(self, text: str) -> None:
@@ -77,54 +123,75 @@ class TraineeTableModel(QAbstractTableModel):
         self._generation += 1
         self._wanted_text = text
         generation = self._generation
-        ctx = self._ctx
+        ctx, cache, previous = self._ctx, self._cache, self._match
+        version, sort, descending = self._version, self._sort, self._descending
 
-        def first_page() -> tuple[int, list[TraineeInfo]]:
-            count = count_trainees(ctx, text)
-            return count, search_trainees(ctx, text, limit=PAGE_SIZE, offset=0)
+        def first_page() -> tuple[TraineeMatch, list[TraineeInfo | None]] | None:
+            if generation != self._generation:
+                return None  # the user typed on: only the newest text is worth searching
+            match = cache.get(ctx, version, sort, descending).match(text, previous)
+            return match, get_trainees(ctx, match.ids[:PAGE_SIZE])
 
         self._runner.run(
             first_page, on_done=lambda result: self._first_page_arrived(generation, text, result)
         )
 
     def reload(self) -> None:
-        """Load again with the latest filter (after trainees changed)."""
+        """Load again with the latest filter, from the database (after trainees changed)."""
+        self._version += 1
+        self.set_filter(self._wanted_text)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order by `column` (a click on its header); ties by name, then id."""
+        if not 0 <= column < len(COLUMNS):
+            column = 0  # "no sort column" is the default order, by family name
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (COLUMNS[column], descending) == (self._sort, self._descending):
+            return
+        self._sort, self._descending = COLUMNS[column], descending
         self.set_filter(self._wanted_text)
 
     def _first_page_arrived(
-        self, generation: int, text: str, result: tuple[int, list[TraineeInfo]]
+        self,
+        generation: int,
+        text: str,
+        result: tuple[TraineeMatch, list[TraineeInfo | None]] | None,
     ) -> None:
-        if generation != self._generation:
-            return  # the user typed on; a newer request is on its way
-        count, rows = result
+        if result is None or generation != self._generation:
+            return  # a newer request is on its way
+        match, rows = result
         self.beginResetModel()
         self._shown_text = text
         self._shown_generation = generation
-        self._count = count
+        self._match = match
+        self._ids = match.ids
+        self._organisations = match.index.organisation_names
         self._pages = OrderedDict({0: rows}) if rows else OrderedDict()
         self._pending = set()
         self._focus_page = 0
         self._headers = _headers()
         self._loaded_once = True
         self.endResetModel()
-        self.counted.emit(count)
+        self.counted.emit(len(self._ids))
 
     def _request(self, page: int) -> None:
         if page in self._pending:
             return
         self._pending.add(page)
         generation = self._shown_generation
-        text = self._shown_text
+        ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         ctx = self._ctx
 
-        def fetch() -> list[TraineeInfo] | None:
+        def fetch() -> list[TraineeInfo | None] | None:
             if generation != self._shown_generation or abs(page - self._focus_page) > NEAR_PAGES:
                 return None  # the user has scrolled on or filtered since: not worth a query
-            return search_trainees(ctx, text, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+            return get_trainees(ctx, ids)
 
         self._runner.run(fetch, on_done=lambda rows: self._page_arrived(generation, page, rows))
 
-    def _page_arrived(self, generation: int, page: int, rows: list[TraineeInfo] | None) -> None:
+    def _page_arrived(
+        self, generation: int, page: int, rows: list[TraineeInfo | None] | None
+    ) -> None:
         if generation != self._shown_generation:
             return
         self._pending.discard(page)
@@ -134,11 +201,11 @@ class TraineeTableModel(QAbstractTableModel):
         self._pages.move_to_end(page)
         self._drop_far_pages()
         first = page * PAGE_SIZE
-        last = min(self._count, first + PAGE_SIZE) - 1
+        last = min(len(self._ids), first + PAGE_SIZE) - 1
         if last >= first:
             self.dataChanged.emit(
                 self.index(first, 0),
-                self.index(last, len(_COLUMNS) - 1),
+                self.index(last, len(COLUMNS) - 1),
                 [Qt.ItemDataRole.DisplayRole],
             )
 
@@ -151,26 +218,46 @@ class TraineeTableModel(QAbstractTableModel):
 
     def loaded_rows(self) -> list[TraineeInfo]:
         """The rows loaded so far, in order (for tests and for "select all loaded")."""
-        return [row for page in sorted(self._pages) for row in self._pages[page]]
+        return [row for page in sorted(self._pages) for row in self._pages[page] if row]
 
     def trainee(self, row: int) -> TraineeInfo | None:
         """The trainee of `row`, or None while its page is not loaded."""
         page, offset = divmod(row, PAGE_SIZE)
         rows = self._pages.get(page)
-        if rows is None or offset >= len(rows):
+        if rows is None or not 0 <= offset < len(rows):
             return None
         return rows[offset]
 
+    def trainee_id(self, row: int) -> str | None:
+        """The id of the trainee of `row`, loaded or not."""
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, trainee_id: str) -> int:
+        """The row showing `trainee_id`, or -1."""
+        try:
+            return self._ids.index(trainee_id)
+        except ValueError:
+            return -1
+
+    def organisations(self) -> dict[str, str]:
+        """Every live organisation's id and name, as of the last load."""
+        return dict(self._organisations)
+
+    def organisation_name(self, organisation_id: str | None) -> str:
+        return self._organisations.get(organisation_id or "", "")
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        if not index.isValid() or not 0 <= index.row() < self._count:
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         page, offset = divmod(index.row(), PAGE_SIZE)
         self._focus_page = page
@@ -180,18 +267,20 @@ class TraineeTableModel(QAbstractTableModel):
                 return None
             self._request(page)
             return PLACEHOLDER if index.column() == 0 else ""
-        if offset >= len(rows):
-            return ""  # trainees were deleted since the count; the next reload fixes it
-        return self._text(rows[offset], _COLUMNS[index.column()])
+        trainee = rows[offset] if offset < len(rows) else None
+        if trainee is None:
+            return ""  # deleted since the filter ran; the reload that follows removes it
+        return self._text(trainee, COLUMNS[index.column()])
 
-    @staticmethod
-    def _text(trainee: TraineeInfo, column: str) -> str:
+    def _text(self, trainee: TraineeInfo, column: str) -> str:
         if column == "name":
             return trainee.display_name
         if column == "town":
             return trainee.town or ""
         if column == "country":
             return formatting.country_name(trainee.country)
+        if column == "organisation":
+            return self.organisation_name(trainee.organisation_id)
         if column == "phone":
             return trainee.phone or ""
         return formatting.first_upper(formatting.label_of(Gender, trainee.gender))
