@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 
 import core  # noqa: E402
+import roster  # noqa: E402
 import sync  # noqa: E402
 import trainee_filter  # noqa: E402
 from common import CACHE, FULL, QUICK, Sizes, log  # noqa: E402
@@ -47,6 +48,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
         sync.import_rows,
     ),
     ("export_photos", ("export_photos", "export_photos_mem_*"), sync.export_photo_rows),
+    ("roster_import_5000_s", ("roster_import_5000_s",), roster.roster_import),
 ]
 ALIASES = {"reimport_100k": "import_100k", "export_100k": "import_100k"}
 LAST_RUN = HERE / "last-run.txt"
