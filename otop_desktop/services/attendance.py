@@ -15,6 +15,7 @@ from otop_desktop.i18n import _
 from otop_desktop.services.common import get_live
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.enrollments import enrollment_id
+from otop_desktop.services.trainee_merge import survivor_map, trainee_ids_of
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,14 @@ def mark(
                     "This session is on {date}, in the future: attendance can be taken on the day."
                 ).format(date=training.date.isoformat())
             )
-        enrollment = session.get(Enrollment, enrollment_id(workshop.id, trainee_id))
-        if (
-            enrollment is None
-            or not enrollment.alive
-            or enrollment.status == EnrollmentStatus.WITHDRAWN.value
+        # A survivor of a merge may be enrolled only under its duplicate's record.
+        enrollments = [
+            session.get(Enrollment, enrollment_id(workshop.id, t))
+            for t in trainee_ids_of(session, trainee_id)
+        ]
+        if not any(
+            e is not None and e.alive and e.status != EnrollmentStatus.WITHDRAWN.value
+            for e in enrollments
         ):
             raise ValidationError(
                 _("This trainee is not enrolled in the workshop “{title}”.").format(
@@ -95,13 +99,31 @@ def mark(
         return Mark(session_id, trainee_id, value, row.note)
 
 
+# When a trainee and a duplicate merged into it were both marked at one session, the better
+# mark wins: a "present" under either record means the person was there (the other record's
+# "absent" only says that name was not answered to), and late beats excused beats absent.
+STATUS_RANK = {
+    AttendanceStatus.PRESENT.value: 3,
+    AttendanceStatus.LATE.value: 2,
+    AttendanceStatus.EXCUSED.value: 1,
+    AttendanceStatus.ABSENT.value: 0,
+}
+
+
 def marks_for_session(ctx: AppContext, session_id: str) -> dict[str, Mark]:
-    """The live marks of a session, by trainee id."""
+    """The live marks of a session, by trainee id; marks of a trainee merged into another are
+    the survivor's (the better mark wins when both were marked)."""
     with ctx.read() as session:
         rows = session.scalars(
             select(Attendance).where(Attendance.session_id == session_id, Attendance.cl % 2 == 1)
         )
-        return {
-            r.trainee_id or "": Mark(session_id, r.trainee_id or "", r.status or "", r.note)
-            for r in rows
-        }
+        survivors = survivor_map(session)
+        best: dict[str, tuple[tuple[int, bool], Mark]] = {}
+        for r in rows:
+            trainee_id = r.trainee_id or ""
+            final = survivors.get(trainee_id, trainee_id)
+            # On equal marks the survivor's own row (and its note) is the one shown.
+            rank = (STATUS_RANK.get(r.status or "", -1), final == trainee_id)
+            if final not in best or rank > best[final][0]:
+                best[final] = (rank, Mark(session_id, final, r.status or "", r.note))
+        return {k: mark for k, (_rank, mark) in best.items()}

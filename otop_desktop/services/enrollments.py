@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from otop_desktop.db.models import Enrollment, Trainee, Workshop
 from otop_desktop.domain.enums import EnrollmentRole, EnrollmentStatus
@@ -13,6 +14,7 @@ from otop_desktop.domain.ids import pair_id
 from otop_desktop.i18n import _
 from otop_desktop.services.common import get_live
 from otop_desktop.services.context import AppContext
+from otop_desktop.services.trainee_merge import survivor_map, trainee_ids_of
 from otop_desktop.services.trainees import TraineeInfo, trainee_info
 
 
@@ -63,26 +65,50 @@ def enrol(
             row.role = role_value
 
 
+def _enrollments_of(session: Session, workshop_id: str, trainee_id: str) -> list[Enrollment]:
+    """The live enrolment rows of a trainee and of every trainee merged into it."""
+    rows = [
+        session.get(Enrollment, enrollment_id(workshop_id, t))
+        for t in trainee_ids_of(session, trainee_id)
+    ]
+    return [r for r in rows if r is not None and r.alive]
+
+
 def withdraw(ctx: AppContext, workshop_id: str, trainee_id: str) -> None:
-    """Withdraw a trainee from a workshop; their attendance so far is kept."""
+    """Withdraw a trainee (with any duplicate merged into it) from a workshop; attendance so
+    far is kept."""
     with ctx.unit_of_work() as session:
-        row = session.get(Enrollment, enrollment_id(workshop_id, trainee_id))
-        if row is None or not row.alive:
+        rows = _enrollments_of(session, workshop_id, trainee_id)
+        if not rows:
             raise ValidationError(_("This trainee is not enrolled in this workshop."))
-        row.status = EnrollmentStatus.WITHDRAWN.value
+        for row in rows:
+            if row.status != EnrollmentStatus.WITHDRAWN.value:
+                row.status = EnrollmentStatus.WITHDRAWN.value
 
 
 def is_enrolled(ctx: AppContext, workshop_id: str, trainee_id: str) -> bool:
-    """Whether the trainee is enrolled (and not withdrawn) in the workshop."""
+    """Whether the trainee (or a duplicate merged into it) is enrolled, not withdrawn."""
     with ctx.read() as session:
-        row = session.get(Enrollment, enrollment_id(workshop_id, trainee_id))
-        return bool(row and row.alive and row.status != EnrollmentStatus.WITHDRAWN.value)
+        return any(
+            r.status != EnrollmentStatus.WITHDRAWN.value
+            for r in _enrollments_of(session, workshop_id, trainee_id)
+        )
+
+
+# When a trainee and a duplicate merged into it are both enrolled, the list shows the more
+# advanced enrolment: having completed under one record means the person completed.
+_STATUS_RANK = {
+    EnrollmentStatus.WITHDRAWN.value: 0,
+    EnrollmentStatus.ENROLLED.value: 1,
+    EnrollmentStatus.COMPLETED.value: 2,
+}
 
 
 def list_enrolled(
     ctx: AppContext, workshop_id: str, include_withdrawn: bool = False
 ) -> list[EnrolledTrainee]:
-    """The trainees of a workshop, sorted by family name then given names."""
+    """The trainees of a workshop, sorted by family name then given names; a trainee merged
+    into another shows as that survivor, once."""
     with ctx.read() as session:
         query = (
             select(Trainee, Enrollment.role, Enrollment.status)
@@ -95,10 +121,18 @@ def list_enrolled(
         )
         if not include_withdrawn:
             query = query.where(Enrollment.status != EnrollmentStatus.WITHDRAWN.value)
-        rows = [
-            EnrolledTrainee(trainee_info(t), role or "", status or "")
-            for t, role, status in session.execute(query).tuples()
-        ]
+        survivors = survivor_map(session)
+        best: dict[str, tuple[Trainee, str, str, bool]] = {}
+        for t, role, status in session.execute(query).tuples():
+            own = t.id not in survivors
+            shown = t if own else session.get(Trainee, survivors[t.id])
+            if shown is None or not shown.alive:
+                continue
+            rank = (_STATUS_RANK.get(status or "", 1), own)
+            current = best.get(shown.id)
+            if current is None or rank > (_STATUS_RANK.get(current[2], 1), current[3]):
+                best[shown.id] = (shown, role or "", status or "", own)
+        rows = [EnrolledTrainee(trainee_info(t), r, st) for t, r, st, _own in best.values()]
     rows.sort(
         key=lambda r: (
             r.trainee.family_names or r.trainee.chinese_name or "",

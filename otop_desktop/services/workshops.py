@@ -24,8 +24,10 @@ from otop_desktop.domain.enums import EnrollmentStatus, ProductCategory
 from otop_desktop.domain.errors import NotFoundError, ValidationError
 from otop_desktop.domain.ids import pair_id
 from otop_desktop.i18n import _
+from otop_desktop.services.attendance import STATUS_RANK
 from otop_desktop.services.common import country_code, get_live, revive, soft_delete
 from otop_desktop.services.context import AppContext
+from otop_desktop.services.trainee_merge import survivor_map
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ def list_workshops(ctx: AppContext, include_archived: bool = True) -> list[Works
         ).tuples()
         for workshop_id, status, count in rows:
             marks.setdefault(workshop_id or "", {})[status or ""] = count
+        _follow_merges(session, trainees, marks)
         result = []
         for w in workshops:
             counts = marks.get(w.id, {})
@@ -245,6 +248,63 @@ def list_workshops(ctx: AppContext, include_archived: bool = True) -> list[Works
             )
     result.sort(key=lambda w: (w.start_date or dt.date.min, w.title), reverse=True)
     return result
+
+
+def _follow_merges(
+    session: Session, trainees: dict[str | None, int], marks: dict[str, dict[str, int]]
+) -> None:
+    """Correct the per-workshop counts so that a trainee merged into another counts once.
+
+    Only the rows of merged trainees and their survivors are read again (few): the survivor
+    counts once per workshop, and once per session with the better of the two marks.
+    """
+    survivors = survivor_map(session)
+    if not survivors:
+        return
+    involved = sorted(set(survivors) | set(survivors.values()))
+    enrolled: list[tuple[str | None, str | None]] = []
+    marked: list[tuple[str | None, str, str | None, str | None]] = []
+    for start in range(0, len(involved), 500):
+        chunk = involved[start : start + 500]
+        enrolled += session.execute(
+            select(Enrollment.workshop_id, Enrollment.trainee_id).where(
+                Enrollment.trainee_id.in_(chunk),
+                Enrollment.cl % 2 == 1,
+                Enrollment.status != EnrollmentStatus.WITHDRAWN,
+            )
+        ).tuples()
+        marked += session.execute(
+            select(
+                TrainingSession.workshop_id,
+                TrainingSession.id,
+                Attendance.trainee_id,
+                Attendance.status,
+            )
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(
+                Attendance.trainee_id.in_(chunk),
+                Attendance.cl % 2 == 1,
+                TrainingSession.cl % 2 == 1,
+            )
+        ).tuples()
+    people: dict[str | None, set[str]] = {}
+    for workshop_id, trainee_id in enrolled:
+        trainees[workshop_id] = trainees.get(workshop_id, 0) - 1
+        final = survivors.get(trainee_id or "", trainee_id or "")
+        people.setdefault(workshop_id, set()).add(final)
+    for workshop_id, finals in people.items():
+        trainees[workshop_id] += len(finals)
+    best: dict[tuple[str, str, str], str] = {}
+    for workshop_id, session_id, trainee_id, status in marked:
+        key = workshop_id or ""
+        counts = marks.setdefault(key, {})
+        counts[status or ""] = counts.get(status or "", 0) - 1
+        final = survivors.get(trainee_id or "", trainee_id or "")
+        seen = best.get((key, session_id, final))
+        if seen is None or STATUS_RANK.get(status or "", -1) > STATUS_RANK.get(seen, -1):
+            best[key, session_id, final] = status or ""
+    for (key, _session_id, _final), status in best.items():
+        marks[key][status] = marks[key].get(status, 0) + 1
 
 
 # --- sessions ---------------------------------------------------------------------------------
