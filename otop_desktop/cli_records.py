@@ -8,7 +8,15 @@ from typing import Any
 
 from otop_desktop.cli import AppContext, add_command, add_group, add_json_flag, list_output
 from otop_desktop.i18n import _
-from otop_desktop.services import attendance, enrollments, organisations, trainees, workshops
+from otop_desktop.services import (
+    attendance,
+    duplicates,
+    enrollments,
+    organisations,
+    trainee_merge,
+    trainees,
+    workshops,
+)
 
 WORKSHOP_OPTIONS = {
     "title": lambda: _("workshop title"),
@@ -96,6 +104,19 @@ def register(commands: Any) -> None:
     p.add_argument("--workshop", help=_("only trainees of this workshop"))
     p.add_argument("--limit", type=int, default=1000, help=_("at most this many"))
     add_json_flag(p)
+    p = add_command(
+        group, "duplicates", _("likely duplicates of one trainee, or every pair"), _duplicates
+    )
+    p.add_argument("id", nargs="?", help=_("trainee id (without it: every likely pair)"))
+    p.add_argument("--limit", type=int, default=200, help=_("at most this many"))
+    add_json_flag(p)
+    p = add_command(
+        group, "merge", _("merge a duplicate into the trainee that stays"), _trainee_merge
+    )
+    p.add_argument("survivor_id")
+    p.add_argument("duplicate_id")
+    p = add_command(group, "unmerge", _("undo the merge of a duplicate"), _trainee_unmerge)
+    p.add_argument("id")
     p = add_command(group, "enrol", _("enrol a trainee in a workshop"), _trainee_enrol)
     p.add_argument("id")
     p.add_argument("--workshop", required=True, help=_("workshop id"))
@@ -247,6 +268,49 @@ def _trainee_list(args: argparse.Namespace, ctx: AppContext) -> int:
         [[t.id, t.display_name, t.town or "", t.phone or ""] for t in items],
         [_("Id"), _("Name"), _("Town"), _("Phone")],
     )
+
+
+def _duplicates(args: argparse.Namespace, ctx: AppContext) -> int:
+    if args.id:
+        fields = trainees.get_trainee(ctx, args.id).as_dict()
+        found = duplicates.find_duplicates(ctx, fields, exclude_id=args.id, limit=args.limit)
+        return list_output(
+            args,
+            [
+                {"trainee": c.trainee.as_dict(), "score": c.score, "reasons": list(c.reasons)}
+                for c in found
+            ],
+            [
+                [c.trainee.id, c.trainee.display_name, f"{c.score:.0f}", ", ".join(c.reasons)]
+                for c in found
+            ],
+            [_("Id"), _("Name"), _("Score"), _("Reasons")],
+        )
+    pairs = trainee_merge.list_duplicate_pairs(ctx, limit=args.limit)
+    return list_output(
+        args,
+        [
+            {"trainees": [a.as_dict(), b.as_dict()], "score": score, "reasons": list(reasons)}
+            for a, b, score, reasons in pairs
+        ],
+        [
+            [a.id, a.display_name, b.id, b.display_name, f"{score:.0f}", ", ".join(reasons)]
+            for a, b, score, reasons in pairs
+        ],
+        [_("Id"), _("Name"), _("Id"), _("Name"), _("Score"), _("Reasons")],
+    )
+
+
+def _trainee_merge(args: argparse.Namespace, ctx: AppContext) -> int:
+    info = trainee_merge.merge_trainees(ctx, args.survivor_id, args.duplicate_id)
+    _say(_("Merged into {name}.").format(name=info.display_name))
+    return 0
+
+
+def _trainee_unmerge(args: argparse.Namespace, ctx: AppContext) -> int:
+    info = trainee_merge.unmerge_trainee(ctx, args.id)
+    _say(_("{name} is a trainee of their own again.").format(name=info.display_name))
+    return 0
 
 
 def _trainee_enrol(args: argparse.Namespace, ctx: AppContext) -> int:

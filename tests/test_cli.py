@@ -242,3 +242,51 @@ def test_values_can_be_typed_as_labels_in_the_users_language() -> None:
         assert AttendanceStatus.parse("PRESENTE") is AttendanceStatus.PRESENT
     finally:
         set_locale("en")
+
+
+def test_trainee_duplicates_merge_and_unmerge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Proves: a coordinator's script can find duplicates, merge them and undo it.
+    data = tmp_path / "data"
+    cli(capsys, data, "init", "--device-name", "x")
+    ids = []
+    for given, family, phone in (
+        ("María Fernanda", "López Reyes", "9876-5432"),
+        ("Maria", "Lopez Reyes", "+504 98765432"),
+        ("José", "Cruz", "3312-4455"),
+    ):
+        code, out, _ = cli(
+            capsys,
+            data,
+            "trainee",
+            "add",
+            "--given-names",
+            given,
+            "--family-names",
+            family,
+            "--phone",
+            phone,
+        )
+        ids.append(out.strip())
+    code, out, _ = cli(capsys, data, "trainee", "duplicates", ids[0], "--json")
+    [found] = json.loads(out)
+    assert code == 0 and found["trainee"]["id"] == ids[1] and "Same phone" in found["reasons"]
+    code, out, _ = cli(capsys, data, "trainee", "duplicates", "--json")
+    [pair] = json.loads(out)
+    assert sorted(t["id"] for t in pair["trainees"]) == sorted(ids[:2]) and pair["score"] >= 90
+    code, out, _ = cli(capsys, data, "trainee", "duplicates")
+    assert code == 0 and "Same phone" in out
+    assert cli(capsys, data, "trainee", "merge", ids[0], ids[1])[0] == 0
+    code, out, _ = cli(capsys, data, "trainee", "list", "--json", "--search", "lopez")
+    assert [t["id"] for t in json.loads(out)] == [ids[0]]
+    code, _, err = cli(capsys, data, "trainee", "merge", ids[0], ids[0])
+    assert code == 1 and err.count("\n") == 1
+    code, _, err = cli(capsys, data, "trainee", "merge", ids[2], ids[1])
+    assert code == 1 and "already merged" in err
+    assert cli(capsys, data, "trainee", "unmerge", ids[1])[0] == 0
+    code, out, _ = cli(capsys, data, "trainee", "list", "--json", "--search", "lopez")
+    assert len(json.loads(out)) == 2
+    assert cli(capsys, data, "trainee", "unmerge", ids[1])[0] == 1
+    assert cli(capsys, data, "trainee", "duplicates", "nope")[0] == 1
+    assert cli(capsys, data, "trainee", "merge", ids[0])[0] == 2
