@@ -147,7 +147,9 @@ class TraineesPage(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         metrics = self.view.fontMetrics()
-        for column, chars in ((1, 22), (2, 14), (3, 24)):
+        # Towns as long as Guatemala's usual long ones fit; countries and organisations by size.
+        header.resizeSection(1, metrics.horizontalAdvance("San Juan Sacatepéquez") + 16)
+        for column, chars in ((2, 14), (3, 24)):
             header.resizeSection(column, metrics.averageCharWidth() * chars)
         # Phones as people write them: the longest usual form is Taiwan's "+886 912-345-678".
         header.resizeSection(4, metrics.horizontalAdvance("+886 0912-345-678") + 16)
