@@ -40,6 +40,7 @@ from otop_desktop.ui.models.trainee_table import TraineeTableModel
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import table_view
+from otop_desktop.ui.widgets.roster_actions import RosterActions
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
 # Wait this long after the last key before filtering: a fast typist's burst makes one search.
@@ -94,6 +95,9 @@ class TraineesPage(QWidget):
         self.merge_action = self._action(_("Merge two…"), self.merge_selected)
         self.review_action = self._action(_("Review duplicates…"), self.review_duplicates)
         self.toolbar.addSeparator()
+        # Export follows what the filter shows, so "export the trainees of Gracias" is one step.
+        self.roster_actions = RosterActions(ctx, runner, self, self.filter_edit.text)
+        self.add_tool(self.roster_actions)
 
         self.model = TraineeTableModel(ctx, runner, self)
         self.model.counted.connect(self._show_count)
