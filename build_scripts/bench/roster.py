@@ -71,12 +71,12 @@ def _raw_insert(csv_path: Path, db: Path) -> float:
     return time.perf_counter() - start
 
 
-def roster_import(sizes: Sizes) -> list[Row]:
+def _measure(sizes: Sizes, records: int, name: str, who: str) -> Row:
     from otop_desktop.services.context import open_context
     from otop_desktop.services.roster_import import RowAction, apply_roster, preview_roster
     from otop_desktop.services.workshops import create_workshop
 
-    source = datasets.records_db(sizes.records)
+    source = datasets.records_db(records)
     ours: list[float] = []
     previews: list[float] = []
     base: list[float] = []
@@ -105,20 +105,32 @@ def roster_import(sizes: Sizes) -> list[Row]:
     value = median(ours)
     baseline = median(base)
     found = counts.get(RowAction.UPDATE, 0) + counts.get(RowAction.DUPLICATE, 0)
-    return [
-        Row(
-            "roster_import_5000_s",
-            value=value,
-            unit="s",
-            baseline=baseline,
-            ratio=value / baseline,
-            target="<= 3 s",
-            ok=value <= 3.0,
-            note=(
-                f"{ROSTER_ROWS:,} CSV rows ({known} already registered, {found} found) into "
-                f"{sizes.records:,} trainees, enrolled in a workshop; preview "
-                f"{median(previews):.2f} s; median of {len(ours)}; baseline = csv parse + raw "
-                "sqlite3 executemany, WAL, synchronous=FULL"
-            ),
+    return Row(
+        name,
+        value=value,
+        unit="s",
+        baseline=baseline,
+        ratio=value / baseline,
+        target="<= 3 s",
+        ok=value <= 3.0,
+        note=(
+            f"{ROSTER_ROWS:,} CSV rows ({known} already registered, {found} found) into "
+            f"{records:,} trainees ({who}), enrolled in a workshop; preview "
+            f"{median(previews):.2f} s; median of {len(ours)}; baseline = csv parse + raw "
+            "sqlite3 executemany, WAL, synchronous=FULL"
+        ),
+    )
+
+
+# A workshop laptop holds its programme's trainees (a few thousand); a coordinator's hub may
+# hold a whole country's. The target is for the laptop; the hub row shows how it scales.
+LAPTOP_TRAINEES = 10_000
+
+
+def roster_import(sizes: Sizes) -> list[Row]:
+    rows = [_measure(sizes, LAPTOP_TRAINEES, "roster_import_5000_s", "a workshop laptop")]
+    if sizes.records > LAPTOP_TRAINEES:
+        rows.append(
+            _measure(sizes, sizes.records, "roster_import_5000_hub_s", "a coordinator's hub")
         )
-    ]
+    return rows

@@ -48,7 +48,11 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
         sync.import_rows,
     ),
     ("export_photos", ("export_photos", "export_photos_mem_*"), sync.export_photo_rows),
-    ("roster_import_5000_s", ("roster_import_5000_s",), roster.roster_import),
+    (
+        "roster_import_5000_s",
+        ("roster_import_5000_s", "roster_import_5000_hub_s"),
+        roster.roster_import,
+    ),
 ]
 ALIASES = {"reimport_100k": "import_100k", "export_100k": "import_100k"}
 LAST_RUN = HERE / "last-run.txt"
