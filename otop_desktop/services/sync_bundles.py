@@ -27,6 +27,7 @@ from otop_desktop.domain.ids import uuid7
 from otop_desktop.i18n import _
 from otop_desktop.media.store import BLOCK, BlobStore
 from otop_desktop.services.context import AppContext, utc_now
+from otop_desktop.services.trainee_merge import settle_merge_cycles
 from otop_desktop.sync import keys, outbox
 from otop_desktop.sync.bundle_file import BundleWriter
 from otop_desktop.sync.bundle_reader import VerifiedBundle, open_bundle
@@ -254,6 +255,7 @@ def import_bundle(
             with ctx.unit_of_work() as session:
                 _merge(ctx, session.connection(), bundle, report, progress, cancelled)
                 _record_peer(ctx, session, bundle, report, file_sha, path)
+                settle_merge_cycles(session)
         except BundleCancelled:
             return ImportReport(
                 str(path), report.bundle_id, report.sender, report.sender_name, cancelled=True

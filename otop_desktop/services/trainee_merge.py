@@ -74,6 +74,29 @@ def survivor_map(session: Session) -> dict[str, str]:
     return {k: v for k, v in final.items() if k != v}
 
 
+def settle_merge_cycles(session: Session) -> int:
+    """Clear `merged_into` of each cycle's survivor; returns how many were cleared.
+
+    Run after a bundle import: a cycle left by opposite concurrent merges would otherwise hide
+    both trainees from every list that shows only unmerged ones. Every laptop picks the same
+    survivor and writes the same value, so the edits agree and raise no conflict.
+    """
+    survivors = set(survivor_map(session).values())
+    if not survivors:
+        return 0
+    target = aliased(Trainee)
+    # A survivor still pointing at a trainee this laptop has is in a cycle; one pointing at a
+    # trainee not received yet is not, and keeps its link.
+    rows = session.scalars(
+        select(Trainee)
+        .join(target, target.id == Trainee.merged_into)
+        .where(Trainee.id.in_(survivors))
+    ).all()
+    for trainee in rows:
+        trainee.merged_into = None
+    return len(rows)
+
+
 def trainee_ids_of(session: Session, survivor_id: str) -> list[str]:
     """The survivor's id and the ids of every trainee merged into it, sorted."""
     mapping = survivor_map(session)

@@ -10,7 +10,7 @@ import pytest
 
 from otop_desktop.db.models import Trainee
 from otop_desktop.domain.errors import NotFoundError, ValidationError
-from otop_desktop.services import attendance, enrollments, trainees, workshops
+from otop_desktop.services import attendance, enrollments, sync_review, trainees, workshops
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import (
     merge_trainees,
@@ -209,8 +209,13 @@ def test_concurrent_opposite_merges_converge_on_one_survivor(cluster: Cluster) -
     loser = max(one.id, two.id)
     assert maps[0] == maps[1] == {loser: winner}
     assert a.dump() == b.dump()
-    # The survivor can be found again once a coordinator merges into it or the cycle is seen.
     assert trainee_ids_of_both(cluster, winner) == [sorted([one.id, two.id])] * 2
+    # The import settled the cycle: the survivor is unmerged again, so lists show it, and the
+    # two laptops' identical repairs raised no conflict.
+    for replica in cluster.replicas:
+        listed = [t.id for t in trainees.search_trainees(replica.ctx)]
+        assert listed.count(winner) == 1 and loser not in listed
+        assert sync_review.open_conflicts(replica.ctx) == []
 
 
 def trainee_ids_of_both(cluster: Cluster, trainee_id: str) -> list[list[str]]:
