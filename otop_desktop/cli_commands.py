@@ -59,6 +59,10 @@ def _init(args: argparse.Namespace, ctx: AppContext) -> int:
 
         keys.save_passphrase(ctx.data_dir.keys, keys.read_passphrase_file(args.passphrase_file))
     replica_id = initialise(ctx, name)
+    # A laptop named on the command line has been set up: the GUI does not ask again.
+    from otop_desktop.services.laptop import rename_laptop
+
+    rename_laptop(ctx, name)
     try:
         from otop_desktop.sync import keys
 

@@ -290,3 +290,19 @@ def test_trainee_duplicates_merge_and_unmerge(
     assert cli(capsys, data, "trainee", "unmerge", ids[1])[0] == 1
     assert cli(capsys, data, "trainee", "duplicates", "nope")[0] == 1
     assert cli(capsys, data, "trainee", "merge", ids[0])[0] == 2
+
+
+def test_init_counts_as_the_first_run_set_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Proves: a laptop prepared with `init` opens the GUI without the first-run dialog.
+    from otop_desktop.services.context import open_context
+    from otop_desktop.services.laptop import first_run_done
+
+    data = tmp_path / "data"
+    assert cli(capsys, data, "init", "--device-name", "Laptop Gracias")[0] == 0
+    ctx = open_context(data)
+    try:
+        assert first_run_done(ctx)
+    finally:
+        ctx.close()
