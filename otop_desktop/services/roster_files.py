@@ -14,6 +14,7 @@ from typing import Any
 
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _
+from otop_desktop.services.roster_headers import field_for_header
 
 MAX_BYTES = 20 * 1024 * 1024
 CANCEL_CHECK_ROWS = 500
@@ -98,26 +99,40 @@ def _table(
     delimiter: str | None = None,
     letters: bool = True,
 ) -> tuple[list[Any], RosterTable]:
-    """Header = the first non-empty row; later empty rows are skipped; columns made even."""
-    header: list[Any] | None = None
-    rows: list[tuple[int, list[Any]]] = []
+    """Header = the row naming the most fields among the first rows (else the first non-empty
+    row); rows above it (a title, a date) and empty rows are skipped; columns made even."""
+    found: list[tuple[int, list[Any]]] = []
     for count, (number, cells) in enumerate(raw_rows, start=1):
         _check(cancelled, count)
         while cells and cells[-1] is None:
             cells.pop()
-        if not cells:
-            continue
-        if header is None:
-            header = cells
-        else:
-            rows.append((number, cells))
-    if header is None:
+        if cells:
+            found.append((number, cells))
+    if not found:
         raise RosterFileError(_("The file has no rows: nothing to import."))
+    start = _header_index(found)
+    header = found[start][1]
+    rows = found[start + 1 :]
     width = max([len(header), *(len(cells) for _n, cells in rows)])
     for _n, cells in rows:
         cells.extend([None] * (width - len(cells)))
     headers = _unique_headers(header + [None] * (width - len(header)))
     return header, RosterTable(headers, rows, file_kind, encoding, delimiter)
+
+
+# Rosters often open with a title, a place and a date above the column names.
+HEADER_SEARCH_ROWS = 15
+
+
+def _header_index(rows: list[tuple[int, list[Any]]]) -> int:
+    """The index of the header row: the first row naming the most fields (two at least)."""
+    best, best_score = 0, 1
+    for index, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        named = {field_for_header(str(c)) for c in cells if isinstance(c, str) and c.strip()}
+        score = len(named - {None})
+        if score > best_score:
+            best, best_score = index, score
+    return best
 
 
 def _column_letter(index: int) -> str:

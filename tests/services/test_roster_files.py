@@ -235,3 +235,39 @@ def test_guess_mapping_in_three_languages(headers: list[str], expected: list[str
 def test_template_headers_map_back(locale: str | None) -> None:
     fields = template_headers(locale)
     assert list(guess_mapping([h for _f, h in fields]).values()) == [f for f, _h in fields]
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    # Proves: a roster that opens with a title (merged across), a place and a date, as
+    # printed sign-up sheets typed into Excel do, is read from its real header row.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "LISTA DE PARTICIPANTES - TALLER DE BAMBÚ"
+    sheet.merge_cells("A1:E1")
+    sheet["A2"] = "Comayagua, 3 de septiembre de 2026"
+    sheet.append([])
+    sheet.append(["No.", "Nombre completo", "DNI", "Celular", "Comunidad"])
+    sheet.append([1, "María Fernanda López Reyes", "0301-1990-01234", 98765432, "Comayagua"])
+    book.save(tmp_path / "titled.xlsx")
+    table = read_roster(tmp_path / "titled.xlsx")
+    assert table.headers == ["No.", "Nombre completo", "DNI", "Celular", "Comunidad"]
+    assert [n for n, _c in table.rows] == [5]
+    assert guess_mapping(table.headers) == {0: None, 1: "full_name", 2: None, 3: "phone", 4: "town"}
+
+    (tmp_path / "titled.csv").write_text(
+        "Taller de alfarería;;;\n;;;\nNombres;Apellidos;Teléfono;Municipio\n"
+        "Ana;Cruz;9876-5432;Rabinal\n",
+        encoding="cp1252",
+    )
+    table = read_roster(tmp_path / "titled.csv")
+    assert table.headers == ["Nombres", "Apellidos", "Teléfono", "Municipio"]
+    assert [n for n, _c in table.rows] == [4]
+
+
+def test_a_file_without_known_headers_keeps_its_first_row_as_header(tmp_path: Path) -> None:
+    # Proves: with no recognisable header anywhere, the first row is the header (the mapping
+    # step then asks), and no data row is lost above it.
+    (tmp_path / "plain.csv").write_text("Persona,Lugar\nAna Cruz,Rabinal\n", encoding="utf-8")
+    table = read_roster(tmp_path / "plain.csv")
+    assert table.headers == ["Persona", "Lugar"]
+    assert [n for n, _c in table.rows] == [2]
