@@ -204,7 +204,19 @@ def guess_mapping(headers: list[str]) -> dict[int, str | None]:
     """Column -> the field its header names; None for a column to ignore (unknown header)."""
     mapping: dict[int, str | None] = {i: field_for_header(h) for i, h in enumerate(headers)}
     keys = [header_key(h) for h in headers]
-    if any(k in _CHINESE_FAMILY for k in keys):
+    halves = _CHINESE_FAMILY | _CHINESE_GIVEN
+    whole_chinese = any(
+        mapping[i] == "chinese_name" and key not in halves for i, key in enumerate(keys)
+    )
+    if whole_chinese:
+        # Beside a whole Chinese-name column (中文姓名), 姓氏 and 名字 hold the romanised name,
+        # as a list exported in Chinese has them.
+        for index, key in enumerate(keys):
+            if key in _CHINESE_FAMILY:
+                mapping[index] = "family_names"
+            elif key in _CHINESE_GIVEN:
+                mapping[index] = "given_names"
+    elif any(k in _CHINESE_FAMILY for k in keys):
         # 姓 and 名 side by side are the two halves of one Chinese-character name.
         for index, key in enumerate(keys):
             if key in _CHINESE_GIVEN:

@@ -116,3 +116,26 @@ def test_template_csv(tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
     write_template(path, "es")
     assert path.read_bytes().startswith(b"\xef\xbb\xbfNombres,Apellidos,Sexo,")
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "zh_Hant_TW"])
+def test_export_in_each_language_reads_back_into_the_same_fields(
+    ctx: AppContext, tmp_path: Path, locale: str
+) -> None:
+    # Proves: a list exported in Chinese (名字, 姓氏 beside 中文姓名) or Spanish imports back with
+    # each name in its own field, so the same three people are found again.
+    from otop_desktop.i18n import current_locale, set_locale
+
+    before = current_locale()
+    set_locale(locale)
+    try:
+        path = tmp_path / f"back-{locale}.xlsx"
+        export_trainees(ctx, path)
+        table = read_roster(path)
+        fields = [f for f in guess_mapping(table.headers).values() if f]
+        assert {"given_names", "family_names", "chinese_name"} <= set(fields)
+        assert len(fields) == len(set(fields))
+        preview = preview_roster(ctx, path, None)
+        assert [r.action for r in preview.rows] == [RowAction.DUPLICATE] * 3
+    finally:
+        set_locale(before)
