@@ -86,9 +86,9 @@ class TraineesPage(QWidget):
         # The roster import and export buttons go at its end (`add_tool`).
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.new_action = self._action(_("New trainee…"), self.new_trainee, _("Ctrl+N"))
-        self.open_action = self._action(_("Open…"), self.open_selected, _("Enter"))
-        self.delete_action = self._action(_("Delete"), self.delete_selected, _("Delete"))
+        self.new_action = self._action(_("New trainee…"), self.new_trainee, "Ctrl+N")
+        self.open_action = self._action(_("Open…"), self.open_selected, "Enter")
+        self.delete_action = self._action(_("Delete"), self.delete_selected, "Del")
         self.toolbar.addSeparator()
         self.enrol_action = self._action(_("Enrol or withdraw…"), self.enrol_selected)
         self.toolbar.addSeparator()
@@ -137,7 +137,9 @@ class TraineesPage(QWidget):
         action = self.toolbar.addAction(text)
         action.triggered.connect(lambda _checked=False: slot())
         if keys:
-            action.setToolTip(f"{text} ({keys})")
+            # Key names as Qt spells them on this system, in the language of Qt's own catalog.
+            native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text} ({native})")
         return action
 
     def add_tool(self, widget: QWidget) -> None:
