@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from otop_desktop.cli import AppContext, add_command, add_group, add_json_flag, list_output
@@ -13,6 +14,7 @@ from otop_desktop.services import (
     duplicates,
     enrollments,
     organisations,
+    sign_in_sheets,
     trainee_merge,
     trainees,
     workshops,
@@ -89,6 +91,16 @@ def register(commands: Any) -> None:
     p = add_command(group, "list", _("list the sessions of a workshop"), _session_list)
     p.add_argument("--workshop", required=True, help=_("workshop id"))
     add_json_flag(p)
+    p = add_command(
+        group, "sign-in-sheet", _("write the printable sign-in sheet of a session"), _sign_in_sheet
+    )
+    p.add_argument("session_id")
+    p.add_argument("--out", required=True, type=Path, help=_("the PDF file to write"))
+    p.add_argument("--paper", help=_("letter or a4 (default: the usual one in the country)"))
+    p.add_argument(
+        "--pdf-lang",
+        help=_("language of the sheet: en, es or zh_Hant_TW (default: the workshop's)"),
+    )
 
     group = add_group(commands, "trainee", _("trainees"))
     p = add_command(group, "add", _("register a trainee"), _trainee_add)
@@ -221,6 +233,14 @@ def _session_list(args: argparse.Namespace, ctx: AppContext) -> int:
         ],
         [_("Id"), _("Date"), _("Start"), _("Hours"), _("Topic")],
     )
+
+
+def _sign_in_sheet(args: argparse.Namespace, ctx: AppContext) -> int:
+    path = sign_in_sheets.sign_in_sheet(
+        ctx, args.session_id, args.out, locale=args.pdf_lang, paper=args.paper
+    )
+    _say(_("Sign-in sheet written to {path}.").format(path=path))
+    return 0
 
 
 def _trainee_add(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from otop_desktop.resources_path import resources_dir
+
 log = logging.getLogger(__name__)
 
-
-def resources_dir() -> Path:
-    """`_resources` inside the installed package, else `resources/` of the checkout."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "_resources", package.parent / "resources"):
-        if candidate.is_dir():
-            return candidate
-    return package.parent / "resources"
+__all__ = ["load_bundled_fonts", "resources_dir"]
 
 
 def load_bundled_fonts(app: QApplication) -> list[str]:

@@ -1,0 +1,1 @@
+"""ReportLab documents (sign-in sheets; later certificates, reports, catalogue); no Qt."""

@@ -1,0 +1,364 @@
+"""The printable sign-in sheet of one session: who is expected, a blank column to sign."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
+from babel.lists import format_list
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from otop_desktop.domain.errors import ValidationError
+from otop_desktop.i18n import _, pgettext
+from otop_desktop.reports.fonts import pdf_font
+from otop_desktop.reports.language import document_language, formatting_locale
+from otop_desktop.reports.paper import page_size
+
+MARGIN = 1.5 * cm
+ROW_HEIGHT = 0.9 * cm  # tall enough to sign in a hurry
+BLANK_ROWS = 5  # for walk-ins, typed in later in back-entry mode
+NAME_SIZE = 11
+GRID = colors.Color(0.45, 0.45, 0.45)
+SHADE = colors.Color(0.9, 0.9, 0.9)
+
+# Han, kana, bopomofo and CJK punctuation: such text wraps between any two characters.
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+@dataclass(frozen=True)
+class SheetName:
+    """One line of the sheet: its number and the trainee's name (romanised and/or Chinese)."""
+
+    number: int
+    name: str
+    chinese_name: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The Chinese-character name first, the romanised one beside it, as on TraineeInfo."""
+        if self.chinese_name and self.name and self.name != self.chinese_name:
+            return f"{self.chinese_name} ({self.name})"
+        return self.chinese_name or self.name
+
+
+@dataclass(frozen=True)
+class SignInSheetData:
+    """Everything printed on a sign-in sheet, as plain values; `locale` is its language."""
+
+    workshop_title: str
+    town: str | None
+    country: str | None
+    venue: str | None
+    session_date: dt.date | None
+    start_time: str | None
+    topic: str | None
+    partners: tuple[str, ...]
+    trainers: str | None
+    names: tuple[SheetName, ...]
+    locale: str
+    session_number: int | None = None
+    session_count: int | None = None
+    blank_rows: int = BLANK_ROWS
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """The sheet's words in its language, gathered in one go (see document_language)."""
+
+    heading: str
+    session: str | None
+    place: str
+    venue: str
+    date: str
+    time: str
+    topic: str
+    partners: str
+    trainers: str
+    number: str
+    name: str
+    signature: str
+    walk_ins: str
+    page: str  # with {page} and {pages} still to fill
+    subject: str
+    town_country: str  # with {town} and {country} still to fill
+
+
+def _labels(data: SignInSheetData) -> _Labels:
+    with document_language(data.locale):
+        session = None
+        if data.session_number and data.session_count:
+            session = _("Session {number} of {count}").format(
+                number=data.session_number, count=data.session_count
+            )
+        return _Labels(
+            heading=_("Attendance sign-in sheet"),
+            session=session,
+            place=_("Place"),
+            venue=_("Venue"),
+            date=_("Date"),
+            time=_("Time"),
+            topic=_("Topic"),
+            partners=_("Partners"),
+            trainers=_("Trainers"),
+            number=_("No."),
+            name=pgettext("person", "Name"),
+            signature=_("Signature"),
+            walk_ins=_("Not on the list? Write your name and phone number below."),
+            page=_("Page {page} / {pages}"),
+            subject=_("Sign-in sheet"),
+            # TRANSLATORS: where a workshop is; Chinese puts the country first, without a comma.
+            town_country=_("{town}, {country}"),
+        )
+
+
+def write_sign_in_sheet(data: SignInSheetData, path: Path, *, paper: str | None = None) -> Path:
+    """Write the sign-in sheet PDF to `path` (atomically) on `paper`, else the country's usual."""
+    size = page_size(paper, data.country)
+    font = pdf_font()
+    labels = _labels(data)
+    place = formatting_locale(data.locale, data.country)
+    path = Path(path)
+    try:
+        handle, part_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.stem}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    os.close(handle)
+    part = Path(part_name)
+    try:
+        _build(data, labels, place, font, size, part)
+        os.replace(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from exc
+    except BaseException:
+        # Whatever went wrong, no half-written sheet is left beside the good ones.
+        part.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _cannot_write(path: Path, exc: OSError) -> ValidationError:
+    return ValidationError(
+        _("{name} cannot be written: {reason}").format(name=path.name, reason=exc.strerror or exc),
+        "path",
+    )
+
+
+def _build(
+    data: SignInSheetData,
+    labels: _Labels,
+    place: Locale,
+    font: str,
+    size: tuple[float, float],
+    target: Path,
+) -> None:
+    width, height = size
+    when = _date_text(data.session_date, place, "full")
+    doc = BaseDocTemplate(
+        str(target),
+        pagesize=size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=" — ".join(p for p in (labels.subject, data.workshop_title, when) if p),
+        author="OTOP Field Desk",
+        subject=labels.subject,
+        lang=data.locale.replace("_", "-"),
+        # Else every page names Helvetica, a font that is not embedded.
+        initialFontName=font,
+    )
+    frame = Frame(
+        MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN, id="body", showBoundary=0
+    )
+    doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame])])
+    running = " — ".join(
+        p for p in (data.workshop_title, _date_text(data.session_date, place, "yMd")) if p
+    )
+    story = [
+        *_header(data, labels, place, font, width - 2 * MARGIN),
+        Spacer(1, 0.4 * cm),
+        _names_table(data, labels, font, width - 2 * MARGIN),
+    ]
+    doc.build(story, canvasmaker=_numbered_canvas(font, labels.page, running))
+
+
+def _style(font: str, size: float, **extra: Any) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"otop-{size}", fontName=font, fontSize=size, leading=size * 1.25, **extra
+    )
+
+
+def _para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain `text`; CJK text may wrap between any two characters."""
+    if _CJK.search(text):
+        style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _date_text(day: dt.date | None, place: Locale, form: str) -> str:
+    if day is None:
+        return ""
+    if form == "full":
+        return format_date(day, "full", locale=place)
+    return format_skeleton(form, day, locale=place)
+
+
+def _time_text(start: str | None, place: Locale) -> str:
+    if not start:
+        return ""
+    try:
+        return format_time(dt.time.fromisoformat(start), "short", locale=place)
+    except ValueError:
+        return start  # stored as typed by an older version: print it as it is
+
+
+def _place_text(pattern: str, town: str | None, country: str | None) -> str:
+    if town and country:
+        return pattern.format(town=town, country=country)
+    return town or country or ""
+
+
+def _header(
+    data: SignInSheetData, labels: _Labels, place: Locale, font: str, width: float
+) -> list[Flowable]:
+    title = _style(font, 16, spaceAfter=2)
+    small = _style(font, 10, textColor=colors.Color(0.3, 0.3, 0.3))
+    body = _style(font, 10)
+    country = place.territories.get((data.country or "").upper()) if data.country else None
+    rows = [
+        (labels.date, _date_text(data.session_date, place, "full")),
+        (labels.time, _time_text(data.start_time, place)),
+        (labels.place, _place_text(labels.town_country, data.town, country)),
+        (labels.venue, data.venue or ""),
+        (labels.topic, data.topic or ""),
+        (labels.trainers, data.trainers or ""),
+        (labels.partners, format_list(list(data.partners), locale=place) if data.partners else ""),
+    ]
+    subtitle = " · ".join(p for p in (labels.heading, labels.session) if p)
+    story: list[Flowable] = [_para(data.workshop_title, title), _para(subtitle, small)]
+    shown = [[_para(k, small), _para(v, body)] for k, v in rows if v]
+    if shown:
+        label_width = 3.2 * cm
+        details = Table(shown, colWidths=[label_width, width - label_width], hAlign="LEFT")
+        details.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        story += [Spacer(1, 0.2 * cm), details]
+    return story
+
+
+def _names_table(data: SignInSheetData, labels: _Labels, font: str, width: float) -> Table:
+    name_style = _style(font, NAME_SIZE)
+    head_style = _style(font, 10)
+    number_width = 1.2 * cm
+    name_width = (width - number_width) * 0.52
+    widths = [number_width, name_width, width - number_width - name_width]
+    cell = 2 * 4  # ReportLab's default left + right padding
+    rows: list[list[Any]] = [
+        [
+            _para(labels.number, head_style),
+            _para(labels.name, head_style),
+            _para(labels.signature, head_style),
+        ]
+    ]
+    heights: list[float] = [0.8 * cm]
+    for entry in data.names:
+        name = _para(entry.shown, name_style)
+        needed = name.wrap(name_width - cell, 10 * ROW_HEIGHT)[1] + 8
+        rows.append([_para(str(entry.number), name_style), name, ""])
+        heights.append(max(ROW_HEIGHT, needed))
+    style: list[tuple[Any, ...]] = [
+        # Table's own font for the empty cells; else the PDF names a Helvetica not embedded.
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    if data.blank_rows > 0:
+        walk_in_row = len(rows)
+        rows.append([_para(labels.walk_ins, head_style), "", ""])
+        heights.append(0.8 * cm)
+        style += [
+            ("SPAN", (0, walk_in_row), (-1, walk_in_row)),
+            ("BACKGROUND", (0, walk_in_row), (-1, walk_in_row), SHADE),
+        ]
+        last = max((n.number for n in data.names), default=0)
+        for number in range(last + 1, last + 1 + data.blank_rows):
+            rows.append([_para(str(number), name_style), "", ""])
+            heights.append(ROW_HEIGHT)
+    table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _numbered_canvas(font: str, page_text: str, running: str) -> Callable[..., Canvas]:
+    """A canvas that writes "page x / y" on every page (and a running title after the first)
+    once the number of pages is known."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            width, height = self._pagesize
+            page = self.getPageNumber()
+            self.saveState()
+            self.setFont(font, 8)
+            self.setFillColor(colors.Color(0.35, 0.35, 0.35))
+            self.drawCentredString(width / 2, MARGIN / 2, page_text.format(page=page, pages=total))
+            if page > 1 and running:
+                self.drawString(MARGIN, height - MARGIN / 2 - 4, running)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def names_of(entries: Sequence[tuple[str, str | None]]) -> tuple[SheetName, ...]:
+    """Numbered sheet lines from (romanised name, Chinese name) pairs, in the given order."""
+    return tuple(SheetName(i, name, chinese) for i, (name, chinese) in enumerate(entries, 1))
