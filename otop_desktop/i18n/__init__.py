@@ -16,6 +16,7 @@ from otop_desktop.i18n.catalogs import (
     pgettext,
     resolve_locale,
     set_locale,
+    thread_locale,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "pgettext",
     "resolve_locale",
     "set_locale",
+    "thread_locale",
 ]

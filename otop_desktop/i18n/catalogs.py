@@ -11,6 +11,8 @@ import io
 import locale as _stdlib_locale
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -26,6 +28,9 @@ _lock = threading.Lock()
 _cache: dict[str, gettext.NullTranslations] = {}
 _active: gettext.NullTranslations = gettext.NullTranslations()
 _active_locale = DEFAULT_LOCALE
+# A document written in another language than the window's (a sign-in sheet in Chinese on a
+# Spanish desk) switches only its own thread, so the GUI thread keeps speaking its language.
+_thread = threading.local()
 
 
 def translations_dir() -> Path:
@@ -117,29 +122,52 @@ def set_locale(requested: str | None) -> str:
 
 def current_locale() -> str:
     """The active language, as one of SUPPORTED_LOCALES (or the pseudo-locale)."""
-    return _active_locale
+    override: str | None = getattr(_thread, "locale", None)
+    return override or _active_locale
+
+
+@contextmanager
+def thread_locale(requested: str) -> Iterator[str]:
+    """Make `requested` the language of `_()` on this thread only, inside the block."""
+    locale = resolve_locale(requested)
+    with _lock:
+        if locale not in _cache:
+            _cache[locale] = _load(locale)
+        catalog = _cache[locale]
+    previous = (getattr(_thread, "catalog", None), getattr(_thread, "locale", None))
+    _thread.catalog, _thread.locale = catalog, locale
+    try:
+        yield locale
+    finally:
+        _thread.catalog, _thread.locale = previous
+
+
+def _catalog() -> gettext.NullTranslations:
+    override: gettext.NullTranslations | None = getattr(_thread, "catalog", None)
+    return override or _active
 
 
 def babel_locale() -> Locale:
     """The Babel Locale for formatting numbers, dates and names in the active language."""
-    if _active_locale == PSEUDO_LOCALE:
+    locale = current_locale()
+    if locale == PSEUDO_LOCALE:
         return Locale.parse("en")
-    return Locale.parse(_active_locale)
+    return Locale.parse(locale)
 
 
 def _(message: str) -> str:
     """Translate `message` into the active language."""
-    return _active.gettext(message)
+    return _catalog().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate with the plural form that fits `n`."""
-    return _active.ngettext(singular, plural, n)
+    return _catalog().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """Translate `message` where the same English word means different things."""
-    return _active.pgettext(context, message)
+    return _catalog().pgettext(context, message)
 
 
 def N_(message: str) -> str:

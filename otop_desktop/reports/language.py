@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -12,9 +11,7 @@ from babel import Locale, UnknownLocaleError
 
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.domain.text import fold
-from otop_desktop.i18n import SUPPORTED_LOCALES, _, current_locale, resolve_locale, set_locale
-
-_switch_lock = threading.RLock()
+from otop_desktop.i18n import SUPPORTED_LOCALES, _, resolve_locale, thread_locale
 
 # Names people write in a workshop's "languages" field that CLDR does not list.
 _NAME_ALIASES = {
@@ -28,18 +25,12 @@ _NAME_ALIASES = {
 
 @contextmanager
 def document_language(locale: str) -> Iterator[str]:
-    """Make `locale` the language of `_()` inside the block; the previous one comes back after.
+    """Make `locale` the language of `_()` inside the block, on this thread only.
 
-    The catalogs are process-wide: while the block runs, `_()` on any thread (the GUI's too)
-    answers in the document's language. Keep the block to gathering the labels (microseconds)
-    and draw the document after it, so nothing else is likely to run meanwhile.
+    A sheet drawn on the runner's thread in Chinese leaves the window in its own language.
     """
-    with _switch_lock:
-        previous = current_locale()
-        try:
-            yield set_locale(locale)
-        finally:
-            set_locale(previous)
+    with thread_locale(locale) as chosen:
+        yield chosen
 
 
 def supported_locale(text: str) -> str:
