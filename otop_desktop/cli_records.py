@@ -7,10 +7,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from otop_desktop.cli import AppContext, add_command, add_group, add_json_flag, list_output
-from otop_desktop.i18n import _
+from otop_desktop.cli import (
+    AppContext,
+    add_command,
+    add_group,
+    add_json_flag,
+    list_output,
+    print_json,
+    print_table,
+)
+from otop_desktop.domain.enums import AttendanceStatus
+from otop_desktop.i18n import _, ngettext
 from otop_desktop.services import (
     attendance,
+    attendance_export,
+    attendance_summary,
     duplicates,
     enrollments,
     organisations,
@@ -143,6 +154,16 @@ def register(commands: Any) -> None:
     p = add_command(group, "list", _("marks of a session"), _attendance_list)
     p.add_argument("--session", required=True, help=_("session id"))
     add_json_flag(p)
+    p = add_command(
+        group, "summary", _("attendance counts and rates of a workshop"), _attendance_summary
+    )
+    p.add_argument("--workshop", required=True, help=_("workshop id"))
+    add_json_flag(p)
+    p = add_command(
+        group, "export", _("write a workshop's attendance to .xlsx or .csv"), _attendance_export
+    )
+    p.add_argument("--workshop", required=True, help=_("workshop id"))
+    p.add_argument("file", type=Path, help=_("the file to write (.xlsx or .csv)"))
 
     group = add_group(commands, "organisation", _("partner organisations"))
     p = add_command(group, "add", _("add an organisation"), _organisation_add)
@@ -353,6 +374,90 @@ def _attendance_list(args: argparse.Namespace, ctx: AppContext) -> int:
         [[m.trainee_id, m.status, m.note or ""] for m in marks.values()],
         [_("Trainee"), _("Status"), _("Note")],
     )
+
+
+def _percent(rate: float | None) -> str:
+    return "" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _attendance_summary(args: argparse.Namespace, ctx: AppContext) -> int:
+    summary = attendance_summary.workshop_summary(ctx, args.workshop)
+    if args.json:
+        print_json(
+            {
+                "workshop_id": summary.workshop_id,
+                "title": summary.title,
+                "rule": summary.rule,
+                "min_rate": summary.min_rate,
+                "rate": summary.rate,
+                "sessions": [
+                    {
+                        "session": s.session,
+                        "held": s.session.id in summary.held,
+                        "counts": s.counts,
+                        "rate": s.rate,
+                    }
+                    for s in summary.sessions
+                ],
+                "trainees": [
+                    {
+                        "trainee_id": t.trainee_id,
+                        "name": t.name,
+                        "rate": t.rate,
+                        "withdrawn": t.trainee_id in summary.withdrawn,
+                        "statuses": t.statuses,
+                    }
+                    for t in summary.trainees
+                ],
+            }
+        )
+        return 0
+    print_table(
+        [
+            [
+                str(s.session.date or ""),
+                s.session.topic or "",
+                *(
+                    str(n)
+                    for n in (
+                        s.counts.present,
+                        s.counts.late,
+                        s.counts.excused,
+                        s.counts.absent,
+                        s.counts.unmarked,
+                    )
+                ),
+                _percent(s.rate),
+            ]
+            for s in summary.sessions
+        ],
+        [
+            _("Date"),
+            _("Topic"),
+            *(status.label() for status in AttendanceStatus),
+            _("Not marked"),
+            _("Rate"),
+        ],
+    )
+    _say("")
+    print_table(
+        [[t.trainee_id, t.name, _percent(t.rate)] for t in summary.trainees],
+        [_("Id"), _("Name"), _("Rate")],
+    )
+    return 0
+
+
+def _attendance_export(args: argparse.Namespace, ctx: AppContext) -> int:
+    count = attendance_export.export_attendance(ctx, args.workshop, args.file)
+    _say(
+        ngettext(
+            "Wrote {count} trainee to {path}.", "Wrote {count} trainees to {path}.", count
+        ).format(count=count, path=args.file)
+    )
+    if args.file.suffix.lower() == ".csv":
+        path = attendance_export.sessions_csv_path(args.file)
+        _say(_("Session counts written to {path}.").format(path=path))
+    return 0
 
 
 def _organisation_add(args: argparse.Namespace, ctx: AppContext) -> int:

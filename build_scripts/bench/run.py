@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 
+import attendance_page  # noqa: E402
 import core  # noqa: E402
 import roster  # noqa: E402
 import sync  # noqa: E402
@@ -30,6 +31,11 @@ Bench = Callable[[Sizes], list[Row]]
 BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
     ("start_to_window", ("start_to_window",), core.start_to_window),
     ("attendance_mark_ms", ("attendance_mark_ms",), core.attendance_mark),
+    (
+        "attendance_page_open_ms",
+        ("attendance_page_open_ms",),
+        attendance_page.attendance_page,
+    ),
     ("trainee_search_ms", ("trainee_search_ms",), core.trainee_search),
     (
         "trainee_filter_keystroke_ms",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from otop_desktop.db.models import Attendance, Enrollment, TrainingSession, Workshop
+from otop_desktop.db.models import Attendance, Enrollment, Trainee, TrainingSession, Workshop
 from otop_desktop.domain.enums import AttendanceStatus, EnrollmentStatus
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.domain.ids import pair_id
 from otop_desktop.i18n import _
-from otop_desktop.services.common import get_live
+from otop_desktop.services.common import get_live, revive, soft_delete
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.enrollments import enrollment_id
 from otop_desktop.services.trainee_merge import survivor_map, trainee_ids_of
@@ -44,6 +46,34 @@ def parse_status(text: str) -> AttendanceStatus:
         ) from None
 
 
+def open_session(session: Session, session_id: str) -> tuple[TrainingSession, Workshop]:
+    """The live session and its workshop, if its workshop is not archived."""
+    training = get_live(session, TrainingSession, session_id, _("session"))
+    workshop = get_live(session, Workshop, training.workshop_id or "", _("workshop"))
+    if workshop.archived:
+        raise ValidationError(
+            _("The workshop “{title}” is archived; its attendance can no longer change.").format(
+                title=workshop.title
+            )
+        )
+    return training, workshop
+
+
+def open_session_for_marks(
+    session: Session, session_id: str, *, today: dt.date | None = None
+) -> tuple[TrainingSession, Workshop]:
+    """The live session and its workshop, if its marks may change: not archived, not future."""
+    training, workshop = open_session(session, session_id)
+    day = today or dt.date.today()
+    if training.date and training.date > day + dt.timedelta(days=1):
+        raise ValidationError(
+            _(
+                "This session is on {date}, in the future: attendance can be taken on the day."
+            ).format(date=training.date.isoformat())
+        )
+    return training, workshop
+
+
 def mark(
     ctx: AppContext,
     session_id: str,
@@ -56,26 +86,10 @@ def mark(
     """Record a trainee's attendance at a session; committed durably when this returns."""
     value = parse_status(status).value
     with ctx.unit_of_work() as session:
-        training = get_live(session, TrainingSession, session_id, _("session"))
-        workshop = get_live(session, Workshop, training.workshop_id or "", _("workshop"))
-        if workshop.archived:
-            raise ValidationError(
-                _(
-                    "The workshop “{title}” is archived; its attendance can no longer change."
-                ).format(title=workshop.title)
-            )
-        day = today or dt.date.today()
-        if training.date and training.date > day + dt.timedelta(days=1):
-            raise ValidationError(
-                _(
-                    "This session is on {date}, in the future: attendance can be taken on the day."
-                ).format(date=training.date.isoformat())
-            )
+        _training, workshop = open_session_for_marks(session, session_id, today=today)
+        group = trainee_ids_of(session, trainee_id)
         # A survivor of a merge may be enrolled only under its duplicate's record.
-        enrollments = [
-            session.get(Enrollment, enrollment_id(workshop.id, t))
-            for t in trainee_ids_of(session, trainee_id)
-        ]
+        enrollments = [session.get(Enrollment, enrollment_id(workshop.id, t)) for t in group]
         if not any(
             e is not None and e.alive and e.status != EnrollmentStatus.WITHDRAWN.value
             for e in enrollments
@@ -85,18 +99,45 @@ def mark(
                     title=workshop.title
                 )
             )
-        row_id = attendance_id(session_id, trainee_id)
-        row = session.get(Attendance, row_id)
-        if row is None:
-            row = Attendance(id=row_id, session_id=session_id, trainee_id=trainee_id)
-            session.add(row)
-        elif not row.alive:
-            row.cl += 1
-        if row.status != value:
-            row.status = value
-        if note is not None and row.note != (note.strip() or None):
-            row.note = note.strip() or None
+        others = [session.get(Attendance, attendance_id(session_id, t)) for t in group]
+        row = write_mark(
+            session,
+            session_id,
+            trainee_id,
+            value,
+            note,
+            others=[r for r in others if r is not None and r.trainee_id != trainee_id],
+        )
         return Mark(session_id, trainee_id, value, row.note)
+
+
+def write_mark(
+    session: Session,
+    session_id: str,
+    trainee_id: str,
+    status: str,
+    note: str | None = None,
+    *,
+    others: Iterable[Attendance] = (),
+) -> Attendance:
+    """Set the mark row of (session, trainee), creating or reviving it; the checks are the
+    caller's. `others` are the live marks of the same person under merged records: they are
+    tombstoned, or their better mark would still be the one shown."""
+    row_id = attendance_id(session_id, trainee_id)
+    row = session.get(Attendance, row_id)
+    if row is None:
+        row = Attendance(id=row_id, session_id=session_id, trainee_id=trainee_id)
+        session.add(row)
+    else:
+        revive(row)
+    if row.status != status:
+        row.status = status
+    if note is not None and row.note != (note.strip() or None):
+        row.note = note.strip() or None
+    for other in others:
+        if other.id != row_id:
+            soft_delete(other)
+    return row
 
 
 # When a trainee and a duplicate merged into it were both marked at one session, the better
@@ -127,3 +168,58 @@ def marks_for_session(ctx: AppContext, session_id: str) -> dict[str, Mark]:
             if final not in best or rank > best[final][0]:
                 best[final] = (rank, Mark(session_id, final, r.status or "", r.note))
         return {k: mark for k, (_rank, mark) in best.items()}
+
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
+
+
+def trainees_with_survivors(
+    session: Session, trainee_ids: Iterable[str]
+) -> tuple[dict[str, Trainee], dict[str, str]]:
+    """The trainee rows of `trainee_ids` and of the trainees they were merged into, and the
+    merged id -> final survivor id map of those rows (as `survivor_map`, chains and cycles
+    alike), read without scanning every trainee: a session's page reads a few dozen rows."""
+    rows: dict[str, Trainee] = {}
+    wanted = set(trainee_ids)
+    missing: set[str] = set()
+    while wanted:
+        ordered = sorted(wanted)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            for row in session.scalars(select(Trainee).where(Trainee.id.in_(chunk))):
+                rows[row.id] = row
+        missing |= wanted - rows.keys()
+        wanted = {
+            r.merged_into
+            for r in rows.values()
+            if r.merged_into and r.merged_into not in rows and r.merged_into not in missing
+        }
+    # As in survivor_map: only links to a trainee this laptop has count.
+    links = {
+        r.id: r.merged_into
+        for r in rows.values()
+        if r.merged_into and r.merged_into != r.id and r.merged_into in rows
+    }
+    return rows, follow_links(links)
+
+
+def follow_links(links: dict[str, str]) -> dict[str, str]:
+    """Merged id -> final id along `links`; a cycle's smallest id is its survivor."""
+    final: dict[str, str] = {}
+    for start in links:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node = start
+        while node in links and node not in final and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            node = links[node]
+        if node in final:
+            end = final[node]
+        elif node in on_path:
+            end = min(path[path.index(node) :])
+        else:
+            end = node
+        for member in path:
+            final[member] = end
+    return {k: v for k, v in final.items() if k != v}
