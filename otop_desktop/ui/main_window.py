@@ -16,6 +16,7 @@ from otop_desktop.services.clock_check import ClockStatus, clock_status
 from otop_desktop.services.context import AppContext, database_home
 from otop_desktop.services.laptop import ThisLaptop, this_laptop
 from otop_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from otop_desktop.ui.pages.attendance_page import AttendancePage
 from otop_desktop.ui.pages.organisations_page import OrganisationsPage
 from otop_desktop.ui.pages.sync_page import SyncPage
 from otop_desktop.ui.pages.trainees_page import TraineesPage
@@ -35,7 +36,7 @@ __all__ = [
 
 NEW_REPLICA_EVENT = "new-replica-id"
 
-Page = WorkshopsPage | TraineesPage | OrganisationsPage | SyncPage
+Page = WorkshopsPage | AttendancePage | TraineesPage | OrganisationsPage | SyncPage
 
 
 class Desk(QObject):
@@ -49,8 +50,12 @@ class Desk(QObject):
         self.laptop: ThisLaptop | None = None
         self.settings_dialog: SettingsDialog | None = None
         # In the order of shell.PAGE_ENTRIES, whose navigation entries they fill.
+        workshops = WorkshopsPage(ctx, runner)
+        self.attendance = AttendancePage(ctx, runner)
+        workshops.take_attendance.connect(self._take_attendance)
         self.pages: list[Page] = [
-            WorkshopsPage(ctx, runner),
+            workshops,
+            self.attendance,
             TraineesPage(ctx, runner),
             OrganisationsPage(ctx, runner),
             SyncPage(ctx, runner),
@@ -60,6 +65,10 @@ class Desk(QObject):
         window.database_label.setToolTip(location)
         runner.changed.connect(self._on_changed)
         self.reload_laptop()
+
+    def _take_attendance(self, workshop_id: str, session_id: str) -> None:
+        self.attendance.open_session(workshop_id, session_id)
+        self._window.show_page(AttendancePage.key)
 
     def reload_laptop(self) -> None:
         self._runner.run(this_laptop, self._ctx, on_done=self._show_laptop)

@@ -7,8 +7,8 @@ appears at once; `attach()` then imports the side that talks to the database
 (`main_window.Desk`) and puts the pages in.
 
 `OTOP_START_PAGE` (for screenshots and demos) names the page to open on instead of the one
-remembered: `workshops`, `trainees`, `organisations`, `sync`, or a Sync tab as `sync:conflicts`
-(`send`, `receive`, `conflicts`, `laptops`, `history`).
+remembered: `workshops`, `attendance`, `trainees`, `organisations`, `sync`, or a Sync tab as
+`sync:conflicts` (`send`, `receive`, `conflicts`, `laptops`, `history`).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ START_PAGE_ENV = "OTOP_START_PAGE"
 # page's own `title` (the same message, so the same words: nothing moves when the pages arrive).
 PAGE_ENTRIES: tuple[tuple[str, str], ...] = (
     ("workshops", N_("Workshops")),
+    ("attendance", N_("Attendance")),
     ("trainees", N_("Trainees")),
     ("organisations", N_("Organisations")),
     ("sync", N_("Sync")),

@@ -117,6 +117,7 @@ def test_the_shell_shows_the_opening_state_until_the_pages_come(
     assert window.pages == []
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "Workshops",
+        "Attendance",
         "Trainees",
         "Organisations",
         "Sync",
@@ -128,12 +129,12 @@ def test_the_shell_shows_the_opening_state_until_the_pages_come(
     window.attach(demo_ctx, runner)
     assert runner.wait_idle(10_000)
 
-    assert len(window.pages) == 4
+    assert len(window.pages) == 5
     assert window.stack.indexOf(window.opening_label) == -1
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == [page.title for page in window.pages]
     assert window.current_page_key() == "trainees"
-    assert window.stack.currentWidget() is window.pages[1]
+    assert window.stack.currentWidget() is window.pages[2]
     assert window.settings_action.isEnabled()
     assert "test-laptop" in window.laptop_label.text()
     assert str(demo_ctx.data_dir.database) in window.about_text()
@@ -151,7 +152,7 @@ def test_a_sync_tab_named_at_start_opens_when_the_pages_come(
 
     window.attach(demo_ctx, runner)
 
-    page = window.pages[3]
+    page = window.pages[4]
     assert isinstance(page, SyncPage)
     assert window.stack.currentWidget() is page
     assert page.current_tab_key() == "laptops"

@@ -15,7 +15,7 @@ from otop_desktop.ui.tasks import TaskRunner
 
 def _page(qtbot: QtBot, window: MainWindow) -> OrganisationsPage:
     assert window.show_page("organisations")
-    page = window.pages[2]
+    page = window.pages[3]
     assert isinstance(page, OrganisationsPage)
     assert window.stack.currentWidget() is page
     return page

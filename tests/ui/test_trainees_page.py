@@ -32,7 +32,7 @@ from otop_desktop.ui.tasks import TaskRunner
 
 def _page(window: MainWindow) -> TraineesPage:
     window.show_page("trainees")
-    page = window.pages[1]
+    page = window.pages[2]
     assert isinstance(page, TraineesPage)
     return page
 

@@ -1,7 +1,8 @@
 """The workshops of the programme; below, the sessions, partners and trainers of the one selected.
 
 Keyboard: Ctrl+N new workshop, Enter (or a double-click) edits what is selected, Delete deletes
-it (asked first, undoable with Ctrl+Z for a while), Ctrl+Shift+N a new session.
+it (asked first, undoable with Ctrl+Z for a while), Ctrl+Shift+N a new session. "Take
+attendance" opens the attendance page on the selected session.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
@@ -159,6 +161,8 @@ class WorkshopsPage(QWidget):
     """Workshops table on top; sessions, partners and trainers of the selected one below."""
 
     key = "workshops"
+    # "Take attendance" on a session: (workshop id, session id).
+    take_attendance = Signal(str, str)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -268,6 +272,9 @@ class WorkshopsPage(QWidget):
         self.edit_session_button.clicked.connect(self.edit_session)
         self.delete_session_button = QPushButton(_("Delete…"))
         self.delete_session_button.clicked.connect(self.delete_session)
+        self.attendance_button = QPushButton(_("Take attendance"))
+        self.attendance_button.setToolTip(_("Open the attendance page on this session"))
+        self.attendance_button.clicked.connect(self.open_attendance)
         session_bar = QHBoxLayout()
         session_bar.addWidget(self.sessions_label, 1)
         for button in (
@@ -281,6 +288,11 @@ class WorkshopsPage(QWidget):
         sessions_layout.setContentsMargins(0, 6, 0, 0)
         sessions_layout.addLayout(session_bar)
         sessions_layout.addWidget(self.session_view, 1)
+        # Under the table, not beside the other buttons: the page stays narrow enough.
+        attendance_bar = QHBoxLayout()
+        attendance_bar.addWidget(self.attendance_button)
+        attendance_bar.addStretch(1)
+        sessions_layout.addLayout(attendance_bar)
 
         partners_heading = QLabel(_("Partner organisations"))
         partners_heading.setObjectName("sectionHeading")
@@ -463,6 +475,7 @@ class WorkshopsPage(QWidget):
         has_session = self.selected_session() is not None
         self.edit_session_button.setEnabled(has_session)
         self.delete_session_button.setEnabled(has_session)
+        self.attendance_button.setEnabled(has_session)
 
     # --- workshop actions ---------------------------------------------------------------------
 
@@ -564,6 +577,12 @@ class WorkshopsPage(QWidget):
         self.session_dialog = dialog
         dialog.open()
         return dialog
+
+    def open_attendance(self) -> None:
+        """Open the attendance page on the selected session."""
+        workshop, session = self.selected_workshop(), self.selected_session()
+        if workshop is not None and session is not None:
+            self.take_attendance.emit(workshop.id, session.id)
 
     def delete_session(self) -> None:
         """Ask, then delete the selected session; an Undo is offered for a while."""
