@@ -42,7 +42,7 @@ PLURAL_FORMS = {
     "zh_Hant_TW": "nplurals=1; plural=0;",
 }
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-COMMENT_TAGS = ("TRANSLATORS:",)
+COMMENT_TAGS = ("TRANSLATORS:", "Translators:")
 PROJECT = "OTOP Field Desk"
 # A fixed date, so that re-extracting unchanged code writes the same bytes.
 FIXED_DATE = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)

@@ -17,7 +17,7 @@ from otop_desktop.cli import (
     print_table,
 )
 from otop_desktop.domain.errors import ValidationError
-from otop_desktop.i18n import _, current_locale, ngettext
+from otop_desktop.i18n import _, current_locale, ngettext, pgettext
 from otop_desktop.services import roster_export, roster_import
 from otop_desktop.services.roster_files import read_roster
 from otop_desktop.services.roster_headers import (
@@ -149,7 +149,9 @@ def _print_preview(preview: roster_import.RosterPreview) -> None:
         for r in preview.rows
     ]
     if rows:
-        print_table(rows, [_("Row"), _("Action"), _("Name"), _("Phone"), _("Reason")])
+        print_table(
+            rows, [_("Row"), _("Action"), pgettext("person", "Name"), _("Phone"), _("Reason")]
+        )
     counts = preview.counts()
     _say(
         _(

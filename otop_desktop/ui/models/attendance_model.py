@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 from otop_desktop.domain.enums import AttendanceStatus
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.domain.text import fold
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, pgettext
 from otop_desktop.services.attendance import mark
 from otop_desktop.services.attendance_sheet import (
     RosterLine,
@@ -164,7 +164,7 @@ class AttendanceModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (_("No."), _("Name"), _("Attendance"), "")[section]
+        return (_("No."), pgettext("person", "Name"), _("Attendance"), "")[section]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

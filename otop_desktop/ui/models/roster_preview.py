@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, pgettext
 from otop_desktop.services.roster_import import PreviewRow, RowAction
 from otop_desktop.ui import formatting
 from otop_desktop.ui.models.row_table import AnyIndex, Column, RowTableModel
@@ -85,7 +85,7 @@ def preview_columns() -> list[Column[PreviewRow]]:
             lambda r: list(RowAction).index(r.action),
             decoration=lambda r: action_icon(r.action),
         ),
-        Column(_("Name"), lambda r: row_name(r.fields)),
+        Column(pgettext("person", "Name"), lambda r: row_name(r.fields)),
         Column(_("Phone"), _field_text("phone")),
         Column(_("Town"), _field_text("town")),
         Column(_("Reason or match"), row_reason),

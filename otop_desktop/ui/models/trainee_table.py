@@ -21,7 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtCore import Signal as QtSignal
 
 from otop_desktop.domain.enums import Gender
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, pgettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_index import TraineeIndex, TraineeMatch, load_trainee_index
 from otop_desktop.services.trainees import SORT_COLUMNS, TraineeInfo, get_trainees
@@ -43,7 +43,14 @@ COLUMNS = SORT_COLUMNS  # name, town, country, organisation, phone, gender
 
 
 def _headers() -> tuple[str, ...]:
-    return (_("Name"), _("Town"), _("Country"), _("Organisation"), _("Phone"), _("Gender"))
+    return (
+        pgettext("person", "Name"),
+        _("Town"),
+        _("Country"),
+        _("Organisation"),
+        _("Phone"),
+        _("Gender"),
+    )
 
 
 class _IndexCache:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.errors import OtopError
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, ngettext, pgettext
 from otop_desktop.i18n.catalogs import babel_locale
 from otop_desktop.services.attendance_export import export_attendance
 from otop_desktop.services.attendance_summary import (
@@ -104,7 +104,7 @@ def trainee_columns(
         return len(current.held) if current is not None else 0
 
     return [
-        Column(_("Name"), lambda t: t.name),
+        Column(pgettext("person", "Name"), lambda t: t.name),
         Column(
             _("Attended"),
             lambda t: _("{n} of {held}").format(
