@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from otop_desktop.resources_path import resources_dir
@@ -36,6 +36,8 @@ def load_bundled_fonts(app: QApplication) -> list[str]:
             )
     if families:
         font = QFont(app.font())
-        font.setFamilies([app.font().family(), *families])
+        # The family the default font really is: an alias such as "Sans Serif" is no family, so
+        # Qt would skip it and draw every Latin letter with the CJK font.
+        font.setFamilies([QFontInfo(app.font()).family(), *families])
         app.setFont(font)
     return families

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from otop_desktop.i18n import set_locale
@@ -65,7 +66,10 @@ def test_a_shipped_font_is_loaded_behind_the_default(
         families = resources.load_bundled_fonts(qapp)
 
         assert "WenQuanYi Micro Hei" in families
-        assert qapp.font().families()[0] == before.family()
+        # The default font still draws Latin text (its real family first, not an alias such
+        # as "Sans Serif" that Qt would skip); the CJK font only fills in.
+        assert qapp.font().families()[0] == QFontInfo(before).family()
+        assert QFontInfo(qapp.font()).family() == QFontInfo(before).family()
         assert "WenQuanYi Micro Hei" in qapp.font().families()
     finally:
         qapp.setFont(before)
