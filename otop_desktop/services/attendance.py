@@ -13,6 +13,7 @@ from otop_desktop.db.models import Attendance, Enrollment, Trainee, TrainingSess
 from otop_desktop.domain.enums import AttendanceStatus, EnrollmentStatus
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.domain.ids import pair_id
+from otop_desktop.domain.merge_links import follow_links
 from otop_desktop.i18n import _
 from otop_desktop.services.common import get_live, revive, soft_delete
 from otop_desktop.services.context import AppContext
@@ -201,25 +202,3 @@ def trainees_with_survivors(
         if r.merged_into and r.merged_into != r.id and r.merged_into in rows
     }
     return rows, follow_links(links)
-
-
-def follow_links(links: dict[str, str]) -> dict[str, str]:
-    """Merged id -> final id along `links`; a cycle's smallest id is its survivor."""
-    final: dict[str, str] = {}
-    for start in links:
-        path: list[str] = []
-        on_path: set[str] = set()
-        node = start
-        while node in links and node not in final and node not in on_path:
-            path.append(node)
-            on_path.add(node)
-            node = links[node]
-        if node in final:
-            end = final[node]
-        elif node in on_path:
-            end = min(path[path.index(node) :])
-        else:
-            end = node
-        for member in path:
-            final[member] = end
-    return {k: v for k, v in final.items() if k != v}

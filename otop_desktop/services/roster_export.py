@@ -16,30 +16,15 @@ from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.roster_files import RosterCancelled
-from otop_desktop.services.roster_headers import field_label, template_headers
+from otop_desktop.services.roster_headers import ROSTER_FIELDS, field_label, template_headers
 from otop_desktop.services.trainees import search_condition
 
 Report = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 TEMPLATE_MARK = "otop-roster-template v1"
 TEMPLATE_ROWS = 500  # rows of the template whose phone cells are formatted as text
-EXPORT_FIELDS = (
-    "given_names",
-    "family_names",
-    "chinese_name",
-    "gender",
-    "birth_year",
-    "phone",
-    "email",
-    "town",
-    "country",
-    "organisation",
-    "business_name",
-    "preferred_language",
-    "consent_data",
-    "consent_photos",
-    "notes",
-)
+# Every roster field but "full_name": an export has the names in their own columns.
+EXPORT_FIELDS = tuple(f for f in ROSTER_FIELDS if f != "full_name")
 _BATCH = 1000
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from otop_desktop.db.local_models import ChangeLog
 from otop_desktop.db.models import Trainee
 from otop_desktop.domain.errors import NotFoundError, ValidationError
+from otop_desktop.domain.merge_links import follow_links
 from otop_desktop.i18n import _
 from otop_desktop.services.common import get_live
 from otop_desktop.services.context import AppContext
@@ -53,25 +54,7 @@ def survivor_map(session: Session) -> dict[str, str]:
         ).tuples()
         if into is not None
     }
-    final: dict[str, str] = {}
-    for start in links:
-        path: list[str] = []
-        on_path: set[str] = set()
-        node = start
-        while node in links and node not in final and node not in on_path:
-            path.append(node)
-            on_path.add(node)
-            node = links[node]
-        if node in final:
-            end = final[node]
-        elif node in on_path:  # a cycle: its smallest id survives
-            cycle = path[path.index(node) :]
-            end = min(cycle)
-        else:
-            end = node
-        for member in path:
-            final[member] = end
-    return {k: v for k, v in final.items() if k != v}
+    return follow_links(links)
 
 
 def settle_merge_cycles(session: Session) -> int:
