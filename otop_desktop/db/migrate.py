@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions; a test checks it against Alembic's own view.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
+# The newest revision that changed what syncs (tables and columns of synced rows). Bundles are
+# stamped with it, so a revision that only adds an index does not stop older laptops from
+# reading this laptop's bundles.
+DATA_HEAD = "0001"
 
 
 def alembic_config() -> Config:
@@ -36,6 +40,11 @@ def alembic_config() -> Config:
 def head_revision() -> str:
     """The newest schema revision this version of the app knows."""
     return SCHEMA_HEAD
+
+
+def data_revision() -> str:
+    """The revision a bundle is stamped with: the newest that changed synced data."""
+    return DATA_HEAD
 
 
 def known_revisions() -> set[str]:

@@ -151,6 +151,7 @@ class Trainee(SyncedRow):
     __table_args__ = (
         Index("ix_trainee_sort", "sort_key", "id"),
         Index("ix_trainee_phone_digits", "phone_digits"),
+        Index("ix_trainee_merged_into", "merged_into"),
     )
 
     @classmethod

@@ -147,7 +147,7 @@ def export_bundle(
             "bundle_id": bundle_id,
             "created_at": utc_now(),
             "sender": {"replica_id": state.replica_id, "device_name": state.device_name},
-            "schema": migrate.head_revision(),
+            "schema": migrate.data_revision(),
             "seen": read_seen(conn),
             "ranges": plan.ranges,
             # Everything above this vector is in the bundle; a receiver below it lacks the rest.

@@ -50,7 +50,9 @@ def survivor_map(session: Session) -> dict[str, str]:
         for merged, into in session.execute(
             select(Trainee.id, Trainee.merged_into)
             .join(target, target.id == Trainee.merged_into)
-            .where(Trainee.merged_into != Trainee.id)
+            # A range (every id is > ''), not IS NOT NULL: SQLite then reads only the few merged
+            # rows through ix_trainee_merged_into instead of scanning every trainee.
+            .where(Trainee.merged_into > "", Trainee.merged_into != Trainee.id)
         ).tuples()
         if into is not None
     }

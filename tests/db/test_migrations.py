@@ -45,3 +45,12 @@ def test_the_head_constant_is_alembics_head() -> None:
 
     script = ScriptDirectory.from_config(migrate.alembic_config())
     assert script.get_current_head() == migrate.SCHEMA_HEAD
+
+
+def test_bundles_are_stamped_with_a_known_data_revision() -> None:
+    # Proves: bundles carry the newest revision that changed synced data, which every
+    # version since can read; an index-only revision (0002) does not lock older laptops out.
+    known = migrate.known_revisions()
+    assert migrate.data_revision() in known
+    assert migrate.head_revision() in known
+    assert migrate.data_revision() <= migrate.head_revision()
