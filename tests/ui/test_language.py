@@ -11,8 +11,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
-from otop_desktop.i18n import set_locale
-from otop_desktop.ui import formatting, resources
+from otop_desktop.i18n import formatting, set_locale
+from otop_desktop.ui import resources
 from otop_desktop.ui.qt_locale import date_edit_format, qt_language, sorted_for_humans
 
 SYSTEM_CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

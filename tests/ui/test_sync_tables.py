@@ -7,9 +7,8 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from otop_desktop.i18n import set_locale
+from otop_desktop.i18n import formatting, set_locale
 from otop_desktop.services.sync_review import BundleHistoryItem, LaptopInfo
-from otop_desktop.ui import formatting
 from otop_desktop.ui.pages.sync_history import summary
 from otop_desktop.ui.pages.sync_laptops import LaptopsModel, laptop_columns
 from otop_desktop.ui.pages.sync_send import default_bundle_name

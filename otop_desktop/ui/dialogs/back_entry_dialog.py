@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.enums import AttendanceStatus
-from otop_desktop.i18n import _, ngettext
-from otop_desktop.ui import formatting
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.ui.models.attendance_model import AttendanceModel
 from otop_desktop.ui.widgets.attendance_marks import status_for_key, status_keys
 from otop_desktop.ui.widgets.undo_bar import confirm

@@ -14,11 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import list_duplicate_pairs
 from otop_desktop.services.trainees import TraineeInfo
-from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import TaskRunner
 
 Pair = tuple[TraineeInfo, TraineeInfo, float, tuple[str, ...]]

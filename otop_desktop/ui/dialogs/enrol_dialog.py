@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.enums import EnrollmentRole
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.enrollments import enrol, is_enrolled, withdraw
 from otop_desktop.services.workshops import WorkshopInfo, list_workshops
-from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
+from otop_desktop.ui.widgets.data_marks import mark_data
 
 _FIELD_WIDTH = 380
 
@@ -76,7 +76,7 @@ class EnrolDialog(QDialog):
             )
         )
         who.setWordWrap(True)
-        self.workshop_combo = QComboBox()
+        self.workshop_combo = mark_data(QComboBox())
         self.workshop_combo.setMinimumWidth(_FIELD_WIDTH)
         self.workshop_combo.setPlaceholderText(_("Loading workshops…"))
         self.role_combo = QComboBox()

@@ -33,6 +33,7 @@ from otop_desktop.services.laptop import (
 from otop_desktop.ui.dialogs.organisation_dialog import ORGANISATIONS
 from otop_desktop.ui.language import language_names, save_language
 from otop_desktop.ui.tasks import LAPTOP, SYNC, TRAINEES, WORKSHOPS, TaskRunner
+from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
 from otop_desktop.ui.widgets.field_errors import FieldErrors
 from otop_desktop.ui.widgets.passphrase_fields import PassphraseFields
@@ -97,7 +98,7 @@ class FirstRunDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.field_errors = FieldErrors()
-        self.language_combo = QComboBox()
+        self.language_combo = mark_data(QComboBox())  # each language in its own words
         for code, name in language_names():
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(current_locale())))

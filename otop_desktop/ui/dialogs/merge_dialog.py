@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 
 from otop_desktop.domain.enums import Gender
 from otop_desktop.domain.errors import OtopError
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, formatting
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import merge_trainees
 from otop_desktop.services.trainees import TraineeInfo
-from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
+from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
 
 
@@ -99,7 +99,7 @@ class MergeDialog(QDialog):
             name.setStyleSheet("font-weight: bold;")
             grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             for column, text in enumerate(texts, start=1):
-                cell = QLabel(text)
+                cell = mark_data(QLabel(text))
                 cell.setWordWrap(True)
                 cell.setMinimumWidth(220)
                 cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
 
 from otop_desktop.domain.enums import OrganisationKind
 from otop_desktop.domain.errors import ValidationError
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, formatting
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.organisations import (
     OrganisationInfo,
     add_organisation,
     edit_organisation,
 )
-from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.widgets.country_combo import CountryCombo
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons

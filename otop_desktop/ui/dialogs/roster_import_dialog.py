@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.errors import OtopError
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, formatting
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.roster_files import RosterCancelled, RosterTable, read_roster
 from otop_desktop.services.roster_import import (
@@ -39,7 +39,6 @@ from otop_desktop.services.roster_import import (
     preview_table,
 )
 from otop_desktop.services.workshops import WorkshopInfo, list_workshops
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.column_mapping import ColumnMapping
 from otop_desktop.ui.dialogs.roster_texts import (
     file_description,

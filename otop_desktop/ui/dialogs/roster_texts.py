@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.roster_files import RosterTable
 from otop_desktop.services.roster_import import RosterResult, RowAction
-from otop_desktop.ui import formatting
 from otop_desktop.ui.file_chooser import FileType
 
 # Encodings as people know them from Excel's and Notepad's "Save as" dialogs.

@@ -22,6 +22,7 @@ from otop_desktop.services.context import AppContext
 from otop_desktop.services.laptop import ThisLaptop, rename_laptop, set_passphrase, this_laptop
 from otop_desktop.ui.language import language_names, save_language
 from otop_desktop.ui.tasks import LAPTOP, SYNC, TaskRunner
+from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
 from otop_desktop.ui.widgets.field_errors import FieldErrors
 from otop_desktop.ui.widgets.passphrase_fields import PassphraseFields
@@ -56,7 +57,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.field_errors = FieldErrors()
-        self.language_combo = QComboBox()
+        self.language_combo = mark_data(QComboBox())  # each language in its own words
         for code, language in language_names():
             self.language_combo.addItem(language, code)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(current_locale())))

@@ -31,11 +31,10 @@ from otop_desktop.domain.attendance_rules import DEFAULT_MIN_RATE
 from otop_desktop.domain.enums import OrganisationKind, ProductCategory
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.domain.text import fold
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, formatting
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.organisations import OrganisationInfo, list_organisations
 from otop_desktop.services.workshops import WorkshopInfo, partner_ids, save_workshop
-from otop_desktop.ui import formatting
 from otop_desktop.ui.qt_locale import date_edit_format, qt_locale
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.widgets.country_combo import CountryCombo

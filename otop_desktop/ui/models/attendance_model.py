@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 from otop_desktop.domain.enums import AttendanceStatus
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.domain.text import fold
-from otop_desktop.i18n import _, pgettext
+from otop_desktop.i18n import _, formatting, pgettext
 from otop_desktop.services.attendance import mark
 from otop_desktop.services.attendance_sheet import (
     RosterLine,
@@ -39,7 +39,6 @@ from otop_desktop.services.attendance_sheet import (
     mark_many,
 )
 from otop_desktop.services.context import AppContext
-from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import TaskRunner
 from otop_desktop.ui.widgets.attendance_marks import COLOURS
 

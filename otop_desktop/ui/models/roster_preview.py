@@ -8,9 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from otop_desktop.i18n import _, pgettext
+from otop_desktop.i18n import _, formatting, pgettext
 from otop_desktop.services.roster_import import PreviewRow, RowAction
-from otop_desktop.ui import formatting
 from otop_desktop.ui.models.row_table import AnyIndex, Column, RowTableModel
 
 # One colour per action, readable on the light and the dark palette; the icon repeats it so

@@ -21,11 +21,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtCore import Signal as QtSignal
 
 from otop_desktop.domain.enums import Gender
-from otop_desktop.i18n import _, pgettext
+from otop_desktop.i18n import _, formatting, pgettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_index import TraineeIndex, TraineeMatch, load_trainee_index
 from otop_desktop.services.trainees import SORT_COLUMNS, TraineeInfo, get_trainees
-from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import TaskRunner
 
 PAGE_SIZE = 200

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, formatting
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.workshops import (
     SessionInfo,
@@ -20,8 +20,8 @@ from otop_desktop.services.workshops import (
     list_sessions,
     list_workshops,
 )
-from otop_desktop.ui import formatting
 from otop_desktop.ui.tasks import SYNC, WORKSHOPS, TaskRunner
+from otop_desktop.ui.widgets.data_marks import mark_data
 
 # Enough to find a session held today among the workshops running now.
 _LOOK_FOR_TODAY = 20
@@ -101,13 +101,13 @@ class SessionChooser(QWidget):
         self._wanted_session: str | None = None
         self._generation = 0
         self._filling = False
-        self.workshop_combo = QComboBox()
+        self.workshop_combo = mark_data(QComboBox())
         self.workshop_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.workshop_combo.setMinimumContentsLength(12)
         self.workshop_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.session_combo = QComboBox()
+        self.session_combo = mark_data(QComboBox())
         self.session_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )

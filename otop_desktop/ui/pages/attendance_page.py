@@ -36,12 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.enums import AttendanceStatus
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.attendance_sheet import SessionRoster, session_roster
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainees import TraineeInfo
 from otop_desktop.services.workshops import SessionInfo, WorkshopInfo
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.back_entry_dialog import BackEntryDialog
 from otop_desktop.ui.dialogs.trainee_dialog import TraineeDialog
 from otop_desktop.ui.file_chooser import DialogFileChooser, FileChooser

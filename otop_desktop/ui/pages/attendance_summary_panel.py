@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.errors import OtopError
-from otop_desktop.i18n import _, ngettext, pgettext
+from otop_desktop.i18n import _, formatting, ngettext, pgettext
 from otop_desktop.i18n.catalogs import babel_locale
 from otop_desktop.services.attendance_export import export_attendance
 from otop_desktop.services.attendance_summary import (
@@ -38,7 +38,6 @@ from otop_desktop.services.attendance_summary import (
     workshop_summary,
 )
 from otop_desktop.services.context import AppContext
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.roster_texts import csv_type, xlsx_type
 from otop_desktop.ui.file_chooser import FileChooser
 from otop_desktop.ui.models.attendance_model import ATTENDANCE

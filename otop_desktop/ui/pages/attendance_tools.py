@@ -13,13 +13,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushBut
 
 from otop_desktop.domain.enums import AttendanceStatus
 from otop_desktop.domain.text import fold
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.attendance import mark
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.enrollments import enrol
 from otop_desktop.services.sign_in_sheets import sign_in_sheet
 from otop_desktop.services.workshops import SessionInfo
-from otop_desktop.ui import formatting
 from otop_desktop.ui.file_chooser import FileChooser, FileType
 from otop_desktop.ui.models.attendance_model import AttendanceModel
 from otop_desktop.ui.tasks import TaskRunner

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from otop_desktop.domain.enums import OrganisationKind
 from otop_desktop.domain.text import fold
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.organisations import (
     OrganisationSummary,
@@ -40,13 +40,13 @@ from otop_desktop.services.organisations import (
     partnered_workshops,
     undelete_organisation,
 )
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.organisation_dialog import ORGANISATIONS, OrganisationDialog
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import RECORD_ROLE, SORT_ROLE, Column, RowTableModel
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import table_view
+from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
 _HEADER_KEY = "organisations/header"
@@ -178,10 +178,10 @@ class OrganisationsPage(QWidget):
         self.details_heading = QLabel(_("Workshops"))
         self.details_heading.setObjectName("sectionHeading")
         self.details_heading.setWordWrap(True)
-        self.details_label = QLabel()
+        self.details_label = mark_data(QLabel())
         self.details_label.setWordWrap(True)
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.contact_label = QLabel()
+        self.contact_label = mark_data(QLabel())
         self.contact_label.setWordWrap(True)
         self.contact_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details = QWidget()

@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.errors import OtopError
-from otop_desktop.i18n import N_, _
+from otop_desktop.i18n import N_, _, formatting
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.sync_review import ConflictInfo, open_conflicts, resolve_conflict
 from otop_desktop.services.trainees import get_trainee
 from otop_desktop.services.workshops import get_workshop
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.conflict_value_dialog import ConflictValueDialog
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import Column, RowTableModel

@@ -7,10 +7,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.sync_review import BundleHistoryItem, bundle_history
-from otop_desktop.ui import formatting
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import Column, RowTableModel
 from otop_desktop.ui.tasks import SYNC, TaskRunner

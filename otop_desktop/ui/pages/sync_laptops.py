@@ -8,10 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QStyle, QVBoxLayout, QWidget
 
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, formatting
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.sync_review import LaptopInfo, known_laptops
-from otop_desktop.ui import formatting
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import AnyIndex, Column, RowTableModel
 from otop_desktop.ui.tasks import LAPTOP, SYNC, TaskRunner

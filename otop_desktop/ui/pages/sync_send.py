@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.laptop import ThisLaptop, this_laptop
 from otop_desktop.services.sync_bundles import ExportReport, NoPassphraseError, export_bundle
 from otop_desktop.services.sync_review import BundleHistoryItem, bundle_history
 from otop_desktop.sync.crypto import BundleCancelled
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.passphrase_dialog import ask_passphrase
 from otop_desktop.ui.pages.sync_history import summary
 from otop_desktop.ui.settings import app_settings

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.enums import Gender
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import unmerge_trainee
 from otop_desktop.services.trainees import (
@@ -31,7 +31,6 @@ from otop_desktop.services.trainees import (
     get_trainees,
     undelete_trainees,
 )
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.duplicate_review import DuplicateReviewDialog
 from otop_desktop.ui.dialogs.enrol_dialog import EnrolDialog
 from otop_desktop.ui.dialogs.merge_dialog import MergeDialog

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.enums import ProductCategory
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.workshops import (
     SessionInfo,
@@ -47,7 +47,6 @@ from otop_desktop.services.workshops import (
     undelete_session,
     undelete_workshop,
 )
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.session_dialog import SessionDialog
 from otop_desktop.ui.dialogs.workshop_dialog import WorkshopDialog
 from otop_desktop.ui.latest_load import LatestLoad
@@ -55,6 +54,7 @@ from otop_desktop.ui.models.row_table import RECORD_ROLE, SORT_ROLE, Column, Row
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import table_view
+from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
 _SPLITTER_KEY = "workshops/splitter"
@@ -296,12 +296,12 @@ class WorkshopsPage(QWidget):
 
         partners_heading = QLabel(_("Partner organisations"))
         partners_heading.setObjectName("sectionHeading")
-        self.partners_label = QLabel()
+        self.partners_label = mark_data(QLabel())
         self.partners_label.setWordWrap(True)
         self.partners_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         trainers_heading = QLabel(_("Trainers"))
         trainers_heading.setObjectName("sectionHeading")
-        self.trainers_label = QLabel()
+        self.trainers_label = mark_data(QLabel())
         self.trainers_label.setWordWrap(True)
         details = QWidget()
         details.setMinimumWidth(160)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from otop_desktop.domain.text import fold
-from otop_desktop.ui import formatting
+from otop_desktop.i18n import formatting
 from otop_desktop.ui.qt_locale import sorted_for_humans
 
 # Where the OTOP programmes run: Central America, Paraguay, Taiwan and South-East Asia.

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from otop_desktop.ui import formatting
+from otop_desktop.i18n import formatting
 
 _BAR = QColor("#2e7d32")
 _LOW_BAR = QColor("#e65100")

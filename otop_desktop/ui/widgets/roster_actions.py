@@ -10,10 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
 
-from otop_desktop.i18n import _, current_locale, ngettext
+from otop_desktop.i18n import _, current_locale, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.roster_export import export_trainees, write_template
-from otop_desktop.ui import formatting
 from otop_desktop.ui.dialogs.roster_import_dialog import (
     ROSTER_FOLDER_KEY,
     RosterImportDialog,

@@ -13,9 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, formatting
 from otop_desktop.services.roster_import import PreviewRow, RosterPreview, RowAction
-from otop_desktop.ui import formatting
 from otop_desktop.ui.models.roster_preview import (
     RosterPreviewModel,
     action_icon,

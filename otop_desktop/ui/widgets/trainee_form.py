@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from otop_desktop.domain.enums import Gender
-from otop_desktop.i18n import SUPPORTED_LOCALES, _
+from otop_desktop.i18n import SUPPORTED_LOCALES, _, formatting
 from otop_desktop.i18n.catalogs import babel_locale
 from otop_desktop.services.organisations import OrganisationInfo
 from otop_desktop.services.trainees import TraineeInfo
-from otop_desktop.ui import formatting
 from otop_desktop.ui.qt_locale import sorted_for_humans
 from otop_desktop.ui.widgets.country_combo import CountryCombo
+from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.field_errors import FieldError, FieldErrors, field_box
 
 # What the duplicate check compares: a change to one of these is checked again before saving.
@@ -78,7 +78,7 @@ class TraineeForm(QWidget):
         self.birth_year_edit = QLineEdit()
         self.birth_year_edit.setMaxLength(4)
         self.birth_year_edit.setPlaceholderText(_("e.g. 1985"))
-        self.language_combo = QComboBox()
+        self.language_combo = mark_data(QComboBox())  # names from CLDR (Babel)
         self.language_combo.addItem("", None)
         for code in SUPPORTED_LOCALES:
             self.language_combo.addItem(language_name(code), code)
@@ -87,7 +87,7 @@ class TraineeForm(QWidget):
         self.email_edit = QLineEdit()
         self.town_edit = QLineEdit()
         self.country_combo = CountryCombo()
-        self.organisation_combo = QComboBox()
+        self.organisation_combo = mark_data(QComboBox())
         self.organisation_combo.addItem("", None)
         self.business_edit = QLineEdit()
         self.consent_data_check = QCheckBox(_("Agrees that their data is kept"))

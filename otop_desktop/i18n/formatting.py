@@ -1,13 +1,19 @@
-"""Values as the user reads them in the active language: countries, dates, numbers, labels."""
+"""Values as people read them in the active language: countries, dates, numbers, money, labels.
+
+One module for the window, the command line and the PDFs (no Qt here), all from Babel's CLDR
+data: "7 sept 2026" in Spanish, "2026年9月7日" in Chinese, "L 1,250.00" for lempiras.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from babel import Locale, localedata
 from babel.dates import format_date, format_time, get_datetime_format
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from otop_desktop.i18n import _
 from otop_desktop.i18n.catalogs import babel_locale
@@ -97,11 +103,36 @@ def percent(rate: float | None) -> str:
     return str(format_percent(rate, locale=babel_locale()))
 
 
-def number(value: float | int | None) -> str:
+def number(value: Decimal | float | int | None) -> str:
     """A number with the grouping and decimal marks of the active language."""
     if value is None:
         return ""
     return str(format_decimal(value, locale=babel_locale()))
+
+
+def regional_locale(country: str | None) -> Locale:
+    """The active language as written in `country` (es + HN -> es_HN), when CLDR has it."""
+    base = babel_locale()
+    if not country or base.territory == country:
+        return base
+    candidate = Locale(base.language, territory=country.upper(), script=base.script)
+    return candidate if localedata.exists(str(candidate)) else base
+
+
+def money(
+    amount: Decimal | float | int | None, currency: str | None, country: str | None = None
+) -> str:
+    """An amount with its currency as the active language writes it in `country`
+    ("L1,250.50" in Honduras, "Gs. 1.250" in Paraguay, "NT$1,250.00" elsewhere).
+
+    Minor units follow CLDR (none for PYG and VND); amounts of two currencies are never added,
+    so each amount carries its own code.
+    """
+    if amount is None:
+        return ""
+    if not currency:
+        return number(amount)
+    return str(format_currency(amount, currency, locale=regional_locale(country)))
 
 
 def label_of(enum: type[Enum], value: str | None) -> str:
