@@ -86,19 +86,24 @@ class AttendanceDelegate(QStyledItemDelegate):
         )
         self.state_width = max(small.horizontalAdvance(state_text(s)) for s in SaveState) + 2 * _GAP
         self.number_width = small.horizontalAdvance("000") + 2 * _GAP
+        # Names come first: room for about 24 letters of the name font (more at 125 % scale)
+        # before the buttons keep their words; past that the buttons shrink, not the names.
+        self.min_name = max(_MIN_NAME, names.averageCharWidth() * 24)
+        # The narrowest a button gets: icon and key letter, its word elided away.
+        self.compact_button = self.icon_side + self.badge_width + 3 * _GAP
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         return QSize(self.minimum_width(), self.row_height)
 
     def minimum_width(self) -> int:
-        """The width that shows a short name and every button in full."""
-        return self.number_width + _MIN_NAME + 4 * (self.button_width + _GAP) + self.state_width
+        """The narrowest row: a name and four compact buttons (no sideways scrolling above)."""
+        return self.number_width + _MIN_NAME + 4 * (self.compact_button + _GAP) + self.state_width
 
     def button_rects(self, rect: QRect) -> list[tuple[str, QRect]]:
         """The four mark buttons of a row drawn in `rect`, left to right; narrower (their
         words shortened) when the window is too narrow for them and a short name."""
-        room = rect.width() - self.number_width - self.state_width - _MIN_NAME
-        width = max(self.icon_side + 2 * _GAP, min(self.button_width, room // 4 - _GAP))
+        room = rect.width() - self.number_width - self.state_width - self.min_name
+        width = max(self.compact_button, min(self.button_width, room // 4 - _GAP))
         right = rect.right() - self.state_width
         top = rect.top() + _MARGIN
         height = rect.height() - 2 * _MARGIN
