@@ -82,7 +82,7 @@ class TraineesPage(QWidget):
         top.addWidget(self.count_label)
 
         # The actions; a toolbar folds those that do not fit into a » menu on narrow windows.
-        # The roster import and export buttons go at its end (`add_tool`).
+        # The roster buttons sit beside it, outside it, so they never fold away.
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_action = self._action(_("New trainee…"), self.new_trainee, "Ctrl+N")
@@ -96,7 +96,6 @@ class TraineesPage(QWidget):
         self.toolbar.addSeparator()
         # Export follows what the filter shows, so "export the trainees of Gracias" is one step.
         self.roster_actions = RosterActions(ctx, runner, self, self.filter_edit.text)
-        self.add_tool(self.roster_actions)
 
         self.model = TraineeTableModel(ctx, runner, self)
         self.model.counted.connect(self._show_count)
@@ -113,7 +112,10 @@ class TraineesPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.toolbar)
+        tools = QHBoxLayout()
+        tools.addWidget(self.toolbar, 1)
+        tools.addWidget(self.roster_actions)
+        layout.addLayout(tools)
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.view, 1)
 
