@@ -193,8 +193,9 @@ class AttendanceModel(QAbstractTableModel):
             return state_text(row.state)
         if role == Qt.ItemDataRole.ForegroundRole and column == "status" and row.shown:
             return COLOURS[row.shown]
-        if role == Qt.ItemDataRole.ToolTipRole and row.error:
-            return row.error
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole name, for a long one cut short on a narrow screen.
+            return row.error or row.line.name
         return None
 
     def line(self, row: int) -> RosterLine | None:
