@@ -17,7 +17,17 @@ def main(argv: Sequence[str]) -> int:
         return int(launch(list(argv)))
     from otop_desktop import cli
 
-    code = cli.run(argv)
+    try:
+        code = cli.run(argv)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): what it wanted was printed; no traceback.
+        # Python's advice: point stdout at devnull so the flush at exit does not fail again.
+        import os
+        import sys
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     if code != -1:
         return code
     from otop_desktop.ui.launch import launch

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -59,13 +60,18 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, default=_json_default, ensure_ascii=False, indent=1) + "\n")
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def print_table(rows: list[list[str]], headers: list[str]) -> None:
-    """A plain aligned table on stdout."""
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
-    for line in [headers, *rows]:
-        sys.stdout.write(
-            "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=False)).rstrip() + "\n"
-        )
+    """A plain aligned table on stdout (aligned for Chinese names and topics too)."""
+    table = [[str(c) for c in line] for line in [headers, *rows]]
+    widths = [max(display_width(x) for x in col) for col in zip(*table, strict=False)]
+    for line in table:
+        cells = [c + " " * (w - display_width(c)) for c, w in zip(line, widths, strict=False)]
+        sys.stdout.write("  ".join(cells).rstrip() + "\n")
 
 
 def list_output(

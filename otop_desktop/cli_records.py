@@ -17,7 +17,7 @@ from otop_desktop.cli import (
     print_table,
 )
 from otop_desktop.domain.enums import AttendanceStatus
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, formatting, ngettext, pgettext
 from otop_desktop.services import (
     attendance,
     attendance_export,
@@ -434,7 +434,7 @@ def _attendance_summary(args: argparse.Namespace, ctx: AppContext) -> int:
         [
             _("Date"),
             _("Topic"),
-            *(status.label() for status in AttendanceStatus),
+            *(formatting.first_upper(status.label()) for status in AttendanceStatus),
             _("Not marked"),
             _("Rate"),
         ],
@@ -442,7 +442,7 @@ def _attendance_summary(args: argparse.Namespace, ctx: AppContext) -> int:
     _say("")
     print_table(
         [[t.trainee_id, t.name, _percent(t.rate)] for t in summary.trainees],
-        [_("Id"), _("Name"), _("Rate")],
+        [_("Id"), pgettext("person", "Name"), _("Rate")],
     )
     return 0
 

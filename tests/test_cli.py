@@ -306,3 +306,73 @@ def test_init_counts_as_the_first_run_set_up(
         assert first_run_done(ctx)
     finally:
         ctx.close()
+
+
+def test_tables_line_up_chinese_text(capsys: pytest.CaptureFixture[str]) -> None:
+    # Proves: a column after a Chinese name starts at the same terminal column on every line
+    # (a Chinese character takes two columns).
+    from otop_desktop.cli import display_width, print_table
+
+    print_table([["陳美玲", "鶯歌"], ["Ana Cruz", "Rabinal"]], ["Name", "Town"])
+    lines = capsys.readouterr().out.splitlines()
+    starts = [
+        display_width(line[: line.index(town)])
+        for line, town in zip(lines, ["Town", "鶯歌", "Rabinal"], strict=True)
+    ]
+    assert len(set(starts)) == 1
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # Proves: `otop-desktop ... | head -1` gives no traceback when head stops reading.
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "otop_desktop",
+            "--data-dir",
+            str(data),
+            "init",
+            "--device-name",
+            "x",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "otop_desktop",
+            "--data-dir",
+            str(data),
+            "demo",
+            "--trainees",
+            "2000",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "otop_desktop",
+            "--data-dir",
+            str(data),
+            "trainee",
+            "list",
+            "--limit",
+            "2000",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()
+    _out, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err

@@ -51,7 +51,7 @@ def test_summary_as_table_and_json(
     data, workshop_id, (ana, chen) = setup
     code, out, err = cli(capsys, data, "attendance", "summary", "--workshop", workshop_id)
     assert (code, err) == (0, "")
-    assert "present" in out and "Not marked" in out
+    assert "Present" in out and "Not marked" in out
     assert f"{ana}  Ana Zúñiga  100%" in out
     assert f"{chen}  陳美玲" in out and "0%" in out
     code, out, _err = cli(
