@@ -265,10 +265,22 @@ def _sign_in_sheet(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _trainee_add(args: argparse.Namespace, ctx: AppContext) -> int:
-    info = trainees.add_trainee(ctx, **_fields(args, TRAINEE_OPTIONS))
+    fields = _fields(args, TRAINEE_OPTIONS)
+    info = trainees.add_trainee(ctx, **fields)
     if args.workshop:
         enrollments.enrol(ctx, args.workshop, info.id)
     _say(info.id)
+    # Scripts read the id on stdout; the warning goes to stderr and the exit code stays 0,
+    # as the window saves anyway when asked to (`trainee merge` joins the two later).
+    for found in duplicates.find_duplicates(ctx, fields, exclude_id=info.id):
+        sys.stderr.write(
+            _("Possible duplicate of {name} ({id}): {reasons}").format(
+                name=found.trainee.display_name,
+                id=found.trainee.id,
+                reasons="; ".join(found.reasons),
+            )
+            + "\n"
+        )
     return 0
 
 

@@ -376,3 +376,23 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     process.stdout.close()
     _out, err = process.communicate(timeout=60)
     assert b"Traceback" not in err
+
+
+def test_trainee_add_warns_of_a_likely_duplicate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Proves: the id still comes alone on stdout (exit 0) and the likely duplicate is named
+    # on stderr; an unrelated trainee gets no warning.
+    data = tmp_path / "data"
+    assert cli(capsys, data, "init", "--device-name", "x")[0] == 0
+    first = ["--given-names", "María Fernanda", "--family-names", "López Reyes"]
+    code, out, err = cli(capsys, data, "trainee", "add", *first, "--phone", "9876-5432")
+    assert code == 0 and err == ""
+    original = out.strip()
+    again = ["--given-names", "Maria", "--family-names", "Lopez Reyes"]
+    code, out, err = cli(capsys, data, "trainee", "add", *again, "--phone", "+504 98765432")
+    assert code == 0
+    assert len(out.split()) == 1 and out.strip() != original
+    assert original in err and "López Reyes" in err
+    code, out, err = cli(capsys, data, "trainee", "add", "--given-names", "Ana", "--town", "X")
+    assert code == 0 and err == ""
