@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFormLayout,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -94,11 +93,7 @@ class OrganisationDialog(QDialog):
         }
         self.field_errors = FieldErrors()
         self.errors = self.field_errors.errors
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name, widget in self.fields.items():
-            widget.setMinimumWidth(_FIELD_WIDTH)
-            self.field_errors.add_row(form, name, labels[name], widget)
+        form = self.field_errors.form(self.fields, labels, _FIELD_WIDTH)
         buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
 
         layout = QVBoxLayout(self)

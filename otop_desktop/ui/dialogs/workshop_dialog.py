@@ -124,11 +124,7 @@ class WorkshopDialog(QDialog):
         }
         self.field_errors = FieldErrors()
         self.errors = self.field_errors.errors
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name, widget in self.fields.items():
-            widget.setMinimumWidth(_FIELD_WIDTH)
-            self.field_errors.add_row(form, name, labels[name], widget)
+        form = self.field_errors.form(self.fields, labels, _FIELD_WIDTH)
         # Errors that belong to no field (or to one not on this form).
         self.general_error = self.field_errors.general
 

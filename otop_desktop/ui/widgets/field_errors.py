@@ -56,6 +56,18 @@ class FieldErrors:
         form.addRow(label_widget, field_box(widget, error))
         return error
 
+    def form(
+        self, fields: dict[str, QWidget], labels: dict[str, str], min_width: int = 0
+    ) -> QFormLayout:
+        """A form with one labelled row (and its message) per field, fields growing to fit."""
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name, widget in fields.items():
+            if min_width:
+                widget.setMinimumWidth(min_width)
+            self.add_row(form, name, labels[name], widget)
+        return form
+
     def show(self, exc: ValidationError | None) -> None:
         """Show `exc` under its field (and focus that field), or clear every message."""
         for error in self.errors.values():
