@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -30,6 +31,42 @@ def enrollment_id(workshop_id: str, trainee_id: str) -> str:
     return pair_id("enrollment", workshop_id, trainee_id)
 
 
+def _role_value(role: str) -> str:
+    try:
+        return str(EnrollmentRole.parse(role).value)
+    except ValueError:
+        raise ValidationError(_("Unknown role: {value}").format(value=role), "role") from None
+
+
+def _enrol_in(session: Session, workshop_id: str, trainee_id: str, role_value: str) -> bool:
+    """Enrol in the open transaction; whether the trainee was not enrolled before."""
+    get_live(session, Trainee, trainee_id, _("trainee"))
+    was_enrolled = any(
+        r.status != EnrollmentStatus.WITHDRAWN.value
+        for r in _enrollments_of(session, workshop_id, trainee_id)
+    )
+    row_id = enrollment_id(workshop_id, trainee_id)
+    row = session.get(Enrollment, row_id)
+    if row is None:
+        session.add(
+            Enrollment(
+                id=row_id,
+                workshop_id=workshop_id,
+                trainee_id=trainee_id,
+                role=role_value,
+                status=EnrollmentStatus.ENROLLED.value,
+            )
+        )
+        return not was_enrolled
+    if not row.alive:
+        row.cl += 1
+    if row.status != EnrollmentStatus.ENROLLED.value:
+        row.status = EnrollmentStatus.ENROLLED.value
+    if row.role != role_value:
+        row.role = role_value
+    return not was_enrolled
+
+
 def enrol(
     ctx: AppContext,
     workshop_id: str,
@@ -37,32 +74,21 @@ def enrol(
     role: str = EnrollmentRole.TRAINEE.value,
 ) -> None:
     """Enrol a trainee in a workshop (again, if withdrawn); does nothing if already enrolled."""
-    try:
-        role_value = EnrollmentRole.parse(role).value
-    except ValueError:
-        raise ValidationError(_("Unknown role: {value}").format(value=role), "role") from None
+    enrol_many(ctx, workshop_id, [trainee_id], role)
+
+
+def enrol_many(
+    ctx: AppContext,
+    workshop_id: str,
+    trainee_ids: Sequence[str],
+    role: str = EnrollmentRole.TRAINEE.value,
+) -> int:
+    """Enrol trainees in one transaction (all or none); how many were not enrolled before."""
+    role_value = _role_value(role)
     with ctx.unit_of_work() as session:
         get_live(session, Workshop, workshop_id, _("workshop"))
-        get_live(session, Trainee, trainee_id, _("trainee"))
-        row_id = enrollment_id(workshop_id, trainee_id)
-        row = session.get(Enrollment, row_id)
-        if row is None:
-            session.add(
-                Enrollment(
-                    id=row_id,
-                    workshop_id=workshop_id,
-                    trainee_id=trainee_id,
-                    role=role_value,
-                    status=EnrollmentStatus.ENROLLED.value,
-                )
-            )
-            return
-        if not row.alive:
-            row.cl += 1
-        if row.status != EnrollmentStatus.ENROLLED.value:
-            row.status = EnrollmentStatus.ENROLLED.value
-        if row.role != role_value:
-            row.role = role_value
+        unique = dict.fromkeys(trainee_ids)  # a trainee chosen twice is enrolled once
+        return sum(_enrol_in(session, workshop_id, t, role_value) for t in unique)
 
 
 def _enrollments_of(session: Session, workshop_id: str, trainee_id: str) -> list[Enrollment]:
@@ -78,12 +104,24 @@ def withdraw(ctx: AppContext, workshop_id: str, trainee_id: str) -> None:
     """Withdraw a trainee (with any duplicate merged into it) from a workshop; attendance so
     far is kept."""
     with ctx.unit_of_work() as session:
-        rows = _enrollments_of(session, workshop_id, trainee_id)
-        if not rows:
+        if not _withdraw_in(session, workshop_id, trainee_id):
             raise ValidationError(_("This trainee is not enrolled in this workshop."))
-        for row in rows:
-            if row.status != EnrollmentStatus.WITHDRAWN.value:
-                row.status = EnrollmentStatus.WITHDRAWN.value
+
+
+def withdraw_many(ctx: AppContext, workshop_id: str, trainee_ids: Sequence[str]) -> int:
+    """Withdraw those of the trainees that are enrolled, in one transaction; how many were."""
+    with ctx.unit_of_work() as session:
+        return sum(_withdraw_in(session, workshop_id, t) for t in dict.fromkeys(trainee_ids))
+
+
+def _withdraw_in(session: Session, workshop_id: str, trainee_id: str) -> bool:
+    """Withdraw in the open transaction; whether the trainee was enrolled (not withdrawn)."""
+    rows = _enrollments_of(session, workshop_id, trainee_id)
+    enrolled = any(r.status != EnrollmentStatus.WITHDRAWN.value for r in rows)
+    for row in rows:
+        if row.status != EnrollmentStatus.WITHDRAWN.value:
+            row.status = EnrollmentStatus.WITHDRAWN.value
+    return enrolled
 
 
 def is_enrolled(ctx: AppContext, workshop_id: str, trainee_id: str) -> bool:

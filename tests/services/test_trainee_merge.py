@@ -224,3 +224,19 @@ def trainee_ids_of_both(cluster: Cluster, trainee_id: str) -> list[list[str]]:
         with replica.ctx.read() as session:
             result.append(trainee_ids_of(session, trainee_id))
     return result
+
+
+def test_enrol_many_is_one_transaction(ctx: AppContext) -> None:
+    # Proves: enrolling several trainees is all or nothing (an unknown id refuses them all),
+    # a trainee chosen twice counts once, and withdrawing counts only those enrolled.
+    workshop = workshops.create_workshop(ctx, title="Cerámica").id
+    a = trainees.add_trainee(ctx, given_names="Ana").id
+    b = trainees.add_trainee(ctx, given_names="Rosa").id
+    with pytest.raises(NotFoundError):
+        enrollments.enrol_many(ctx, workshop, [a, "no-such-trainee"])
+    assert not enrollments.is_enrolled(ctx, workshop, a)
+    assert enrollments.enrol_many(ctx, workshop, [a, b, a]) == 2
+    assert enrollments.enrol_many(ctx, workshop, [a]) == 0
+    assert enrollments.withdraw_many(ctx, workshop, [a]) == 1
+    assert enrollments.withdraw_many(ctx, workshop, [a]) == 0
+    assert enrollments.enrol_many(ctx, workshop, [a]) == 1

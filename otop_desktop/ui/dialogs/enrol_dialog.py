@@ -18,32 +18,12 @@ from PySide6.QtWidgets import (
 from otop_desktop.domain.enums import EnrollmentRole
 from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
-from otop_desktop.services.enrollments import enrol, is_enrolled, withdraw
+from otop_desktop.services.enrollments import enrol_many, withdraw_many
 from otop_desktop.services.workshops import WorkshopInfo, list_workshops
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.widgets.data_marks import mark_data
 
 _FIELD_WIDTH = 380
-
-
-def enrol_all(ctx: AppContext, workshop_id: str, trainee_ids: Sequence[str], role: str) -> int:
-    """Enrol each trainee (again, if withdrawn); how many were not enrolled before."""
-    added = 0
-    for trainee_id in trainee_ids:
-        if not is_enrolled(ctx, workshop_id, trainee_id):
-            added += 1
-        enrol(ctx, workshop_id, trainee_id, role)
-    return added
-
-
-def withdraw_all(ctx: AppContext, workshop_id: str, trainee_ids: Sequence[str]) -> int:
-    """Withdraw the trainees that are enrolled; how many were."""
-    withdrawn = 0
-    for trainee_id in trainee_ids:
-        if is_enrolled(ctx, workshop_id, trainee_id):
-            withdraw(ctx, workshop_id, trainee_id)
-            withdrawn += 1
-    return withdrawn
 
 
 def _title(workshop: WorkshopInfo) -> str:
@@ -131,7 +111,7 @@ class EnrolDialog(QDialog):
         self._set_busy(True)
         title = self.workshop_combo.currentText()
         self._runner.run(
-            enrol_all,
+            enrol_many,
             self._ctx,
             workshop_id,
             self._ids,
@@ -155,7 +135,7 @@ class EnrolDialog(QDialog):
         self._set_busy(True)
         title = self.workshop_combo.currentText()
         self._runner.run(
-            withdraw_all,
+            withdraw_many,
             self._ctx,
             workshop_id,
             self._ids,
