@@ -41,3 +41,10 @@ class DatabaseError(OtopError):
 
 class CaptureError(OtopError):
     """A write that would escape change capture (and so never reach other laptops)."""
+
+
+class OperationCancelled(OtopError):
+    """The user cancelled long work; whatever it was writing was left out entirely."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Cancelled; nothing was changed."))
