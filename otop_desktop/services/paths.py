@@ -36,6 +36,14 @@ class DataDir:
         return self.root / "blobs"
 
     @property
+    def thumbs(self) -> Path:
+        return self.root / "thumbs"
+
+    @property
+    def originals(self) -> Path:
+        return self.root / "originals"
+
+    @property
     def backups(self) -> Path:
         return self.root / "backups"
 
