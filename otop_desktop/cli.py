@@ -107,6 +107,7 @@ def add_command(group: Any, name: str, help_text: str, func: Handler) -> argpars
 def build_parser() -> _Parser:
     """The whole command line (DESIGN.md section 6, plus additions)."""
     from otop_desktop import cli_bundle, cli_commands, cli_records, cli_roster
+    from otop_desktop.cli_catalogue import register as register_catalogue
 
     parser = _Parser(
         prog="otop-desktop",
@@ -125,6 +126,7 @@ def build_parser() -> _Parser:
     cli_records.register(commands)
     cli_bundle.register(commands)
     cli_roster.register(commands)
+    register_catalogue(commands)
     return parser
 
 

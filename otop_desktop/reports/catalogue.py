@@ -1,0 +1,495 @@
+"""The product catalogue PDF: a cover, then a page per product with its photos, for fairs and
+buyers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from babel import Locale, localedata
+from babel.dates import format_date, format_interval
+from babel.lists import format_list
+from babel.numbers import get_currency_symbol
+from PIL import Image, ImageOps
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from otop_desktop.domain.enums import ProductCategory
+from otop_desktop.domain.errors import OperationCancelled, ValidationError
+from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n.catalogs import babel_locale
+from otop_desktop.i18n.formatting import country_name, label_of, money
+from otop_desktop.reports.fonts import pdf_font
+from otop_desktop.reports.language import document_language, formatting_locale
+from otop_desktop.reports.paper import page_size
+
+MARGIN = 1.5 * cm
+DPI = 200  # photos are downscaled to this for their box: sharp in print, small PDF
+JPEG_QUALITY = 85
+MAIN_SHARE = 0.42  # of the frame height, for the main photo
+THUMB_SHARE = 0.13  # of the frame height, for the small photos
+MORE_PHOTOS = 3
+GREY = colors.Color(0.35, 0.35, 0.35)
+BOX_FILL = colors.Color(0.94, 0.94, 0.94)
+BOX_LINE = colors.Color(0.75, 0.75, 0.75)
+
+# Han, kana, bopomofo and CJK punctuation: such text wraps between any two characters.
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+
+Report = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class CataloguePhoto:
+    """A photo to print: its stored file (None when this laptop does not have it) and caption."""
+
+    path: Path | None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """One product page, as plain values; `maker` is the trainee's or organisation's name."""
+
+    name: str
+    category: str | None
+    origin_town: str | None
+    origin_country: str | None
+    maker: str | None
+    description: str | None
+    materials: str | None
+    price: Decimal | None
+    currency: str | None
+    photos: tuple[CataloguePhoto, ...] = ()
+
+
+@dataclass(frozen=True)
+class CatalogueData:
+    """Everything a catalogue prints; `locale` is its language, `country` picks the paper."""
+
+    title: str | None
+    programme: str | None
+    town: str | None
+    country: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    partners: tuple[str, ...]
+    items: tuple[CatalogueItem, ...]
+    locale: str
+    printed_on: dt.date
+
+
+def write_catalogue_pdf(
+    data: CatalogueData,
+    path: Path,
+    *,
+    paper: str | None = None,
+    report: Report | None = None,
+    cancelled: Cancelled | None = None,
+) -> Path:
+    """Write the catalogue PDF to `path` (atomically) on `paper`, else the country's usual."""
+    size = page_size(paper, data.country)
+    font = pdf_font()
+    path = Path(path)
+    try:
+        handle, part_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.stem}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    os.close(handle)
+    part = Path(part_name)
+    try:
+        # Every word, number and country name below is in the document's language, on this
+        # thread only: a catalogue written in the background leaves the window as it is.
+        with document_language(data.locale):
+            _build(data, font, size, part, report, cancelled)
+        # mkstemp makes the file private; a catalogue is for sharing.
+        os.chmod(part, 0o644)
+        os.replace(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from exc
+    except BaseException:
+        # Cancelled or failed: no half-written catalogue is left in the folder.
+        part.unlink(missing_ok=True)
+        raise
+    if report:
+        report(len(data.items), len(data.items))
+    return path
+
+
+def _cannot_write(path: Path, exc: OSError) -> ValidationError:
+    return ValidationError(
+        _("{name} cannot be written: {reason}").format(name=path.name, reason=exc.strerror or exc),
+        "path",
+    )
+
+
+# --- the document ------------------------------------------------------------------------------
+
+
+def _build(
+    data: CatalogueData,
+    font: str,
+    size: tuple[float, float],
+    target: Path,
+    report: Report | None,
+    cancelled: Cancelled | None,
+) -> None:
+    width, height = size
+    frame_width, frame_height = width - 2 * MARGIN, height - 2 * MARGIN
+    subject = _("Product catalogue")
+    doc = BaseDocTemplate(
+        str(target),
+        pagesize=size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=" — ".join(p for p in (subject, data.title) if p),
+        author="OTOP Field Desk",
+        subject=subject,
+        lang=data.locale.replace("_", "-"),
+        # Else every page names Helvetica, a font that is not embedded.
+        initialFontName=font,
+    )
+    frame = Frame(MARGIN, MARGIN, frame_width, frame_height, id="body", showBoundary=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    story = _cover(data, font, frame_width, frame_height)
+    total = len(data.items)
+    for index, item in enumerate(data.items):
+        story += [PageBreak(), _Progress(index, total, report, cancelled)]
+        story += _product(item, font, frame_width, frame_height)
+    running = " — ".join(p for p in (data.title, subject) if p)
+    doc.build(story, canvasmaker=_numbered_canvas(font, _("Page {page} / {pages}"), running))
+
+
+def _style(font: str, size: float, **extra: Any) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"otop-catalogue-{size}", fontName=font, fontSize=size, leading=size * 1.3, **extra
+    )
+
+
+def _para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain `text`; CJK text may wrap between any two characters."""
+    if _CJK.search(text):
+        style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _fitted(text: str, font: str, width: float, largest: float, smallest: float) -> Paragraph:
+    """`text` on one line at the largest size that fits `width`; wrapped at `smallest`."""
+    natural = stringWidth(text, font, largest)
+    size = largest if natural <= width else max(smallest, largest * width / natural * 0.98)
+    return _para(text, _style(font, size, spaceAfter=4))
+
+
+def _details(rows: list[tuple[str, Paragraph]], font: str, width: float) -> Table:
+    small = _style(font, 10, textColor=GREY)
+    label_width = min(4 * cm, width * 0.3)
+    table = Table(
+        [[_para(label, small), value] for label, value in rows],
+        colWidths=[label_width, width - label_width],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                # The table's own font, for empty cells; else the PDF names Helvetica.
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _cover(data: CatalogueData, font: str, width: float, height: float) -> list[Flowable]:
+    place = formatting_locale(data.locale, data.country)
+    body = _style(font, 12)
+    count = len(data.items)
+    rows = [
+        (_("Place"), _place(data.town, data.country)),
+        (_("Dates"), _dates(data.start_date, data.end_date, place)),
+        (_("Partners"), format_list(list(data.partners), locale=place) if data.partners else ""),
+        (
+            _("Products"),
+            ngettext("{count} product", "{count} products", count).format(count=count),
+        ),
+        (_("Printed on"), str(format_date(data.printed_on, "long", locale=place))),
+    ]
+    story: list[Flowable] = [Spacer(1, height * 0.18)]
+    if data.programme:
+        story.append(_para(data.programme, _style(font, 14, textColor=GREY, spaceAfter=6)))
+    story.append(_fitted(data.title or _("Product catalogue"), font, width, 30, 18))
+    if data.title:
+        story.append(_para(_("Product catalogue"), _style(font, 16, textColor=GREY)))
+    story += [
+        Spacer(1, 1.2 * cm),
+        _details([(k, _para(v, body)) for k, v in rows if v], font, width),
+    ]
+    return story
+
+
+def _product(item: CatalogueItem, font: str, width: float, height: float) -> list[Flowable]:
+    body = _style(font, 11)
+    heading = _style(font, 10, textColor=GREY, spaceBefore=8, spaceAfter=2)
+    story: list[Flowable] = [_fitted(item.name, font, width, 26, 14)]
+    main = item.photos[0] if item.photos else None
+    story.append(_PhotoBox(main, width, height * MAIN_SHARE, font, 12))
+    if main is not None and main.caption:
+        caption = _style(font, 9, textColor=GREY, alignment=TA_CENTER, spaceBefore=3)
+        story.append(_para(main.caption, caption))
+    more = item.photos[1 : 1 + MORE_PHOTOS]
+    if more:
+        gap = 0.3 * cm
+        thumb_width = (width - gap * (MORE_PHOTOS - 1)) / MORE_PHOTOS
+        boxes: list[Any] = [_PhotoBox(p, thumb_width, height * THUMB_SHARE, font, 8) for p in more]
+        boxes += [""] * (MORE_PHOTOS - len(more))
+        row = Table(
+            [boxes],
+            colWidths=[thumb_width + gap] * (MORE_PHOTOS - 1) + [thumb_width],
+            hAlign="LEFT",
+        )
+        row.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), font),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        story += [Spacer(1, 0.2 * cm), row]
+    story.append(Spacer(1, 0.3 * cm))
+    price = _price(item.price, item.currency, item.origin_country)
+    rows = [
+        (_("Price"), _para(price, _style(font, 15))),
+        (_("Category"), _para(label_of(ProductCategory, item.category), body)),
+        (_("Origin"), _para(_place(item.origin_town, item.origin_country), body)),
+        (_("Made by"), _para(item.maker or "", body)),
+    ]
+    story.append(_details([(k, v) for k, v in rows if v.text], font, width))
+    for label, text in ((_("Description"), item.description), (_("Materials"), item.materials)):
+        if text and text.strip():
+            story.append(_para(label, heading))
+            # Long text flows on to the next page rather than being cut at the bottom.
+            story += [_para(part.strip(), body) for part in re.split(r"\n\s*\n", text.strip())]
+    return story
+
+
+def _place(town: str | None, country: str | None) -> str:
+    name = country_name(country.upper()) if country else ""
+    if town and name:
+        # TRANSLATORS: where a workshop is; Chinese puts the country first, without a comma.
+        return _("{town}, {country}").format(town=town, country=name)
+    return town or name
+
+
+def _dates(start: dt.date | None, end: dt.date | None, place: Locale) -> str:
+    if start and end and end != start:
+        return str(format_interval(start, end, "yMMMd", locale=place))
+    day = start or end
+    return str(format_date(day, "long", locale=place)) if day else ""
+
+
+def _price(amount: Decimal | None, currency: str | None, country: str | None) -> str:
+    if amount is None:
+        return _("no price")
+    # money() writes the amount as the language does in the country; CLDR has no such
+    # locale for every pair (English in Honduras), and then the language's own way is used.
+    base = babel_locale()
+    regional = "_".join(p for p in (base.language, base.script, (country or "").upper()) if p)
+    usable = country if country and localedata.exists(regional) else None
+    text = money(amount, currency, usable)
+    if (
+        currency
+        and "$" in text
+        and get_currency_symbol(currency, _regional_or(base, usable)) == "$"
+    ):
+        # A bare "$" (Taiwan dollars in Chinese, US dollars in English) is ambiguous for a
+        # buyer from elsewhere: "NT$", "US$" as CLDR writes them internationally.
+        text = text.replace("$", get_currency_symbol(currency, "en_001"), 1)
+    return text
+
+
+def _regional_or(base: Locale, country: str | None) -> Locale:
+    """The locale money() formats with: the language as used in `country`, else its own."""
+    if not country:
+        return base
+    return Locale(base.language, territory=country.upper(), script=base.script)
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+class _Progress(Flowable):  # type: ignore[misc]  # ReportLab has no type hints
+    """Takes no room; when the page of product `index` is laid out, reports and may cancel."""
+
+    def __init__(
+        self, index: int, total: int, report: Report | None, cancelled: Cancelled | None
+    ) -> None:
+        super().__init__()
+        self.index, self.total = index, total
+        self.report, self.cancelled = report, cancelled
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        if self.cancelled and self.cancelled():
+            raise OperationCancelled(_("Cancelled; no catalogue was written."))
+        if self.report:
+            self.report(self.index, self.total)
+
+
+class _PhotoBox(Flowable):  # type: ignore[misc]  # ReportLab has no type hints
+    """A photo fitted into a fixed box, upright, aspect kept; or a tidy box saying why not.
+
+    The file is read only when the page is drawn, so a catalogue of hundreds of products
+    never holds all its photos in memory at once.
+    """
+
+    def __init__(
+        self, photo: CataloguePhoto | None, width: float, height: float, font: str, size: float
+    ) -> None:
+        super().__init__()
+        self.photo, self.width, self.height = photo, width, height
+        self.font, self.size = font, size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.photo is None:
+            self._empty(_("No photo"))
+            return
+        if self.photo.path is None or not self.photo.path.is_file():
+            self._empty(_("Photo missing on this laptop"))
+            return
+        try:
+            reader, drawn_width, drawn_height = _picture(self.photo.path, self.width, self.height)
+        except (OSError, ValueError, Image.DecompressionBombError):
+            # One damaged photo must not stop the catalogue of a whole workshop.
+            self._empty(_("This photo cannot be read"))
+            return
+        self.canv.drawImage(
+            reader,
+            (self.width - drawn_width) / 2,
+            (self.height - drawn_height) / 2,
+            drawn_width,
+            drawn_height,
+        )
+
+    def _empty(self, text: str) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(BOX_FILL)
+        canvas.setStrokeColor(BOX_LINE)
+        canvas.roundRect(0, 0, self.width, self.height, 6, stroke=1, fill=1)
+        canvas.setFillColor(GREY)
+        canvas.setFont(self.font, self.size)
+        size = self.size
+        while size > 5 and stringWidth(text, self.font, size) > self.width - 8:
+            size -= 0.5
+        canvas.setFont(self.font, size)
+        canvas.drawCentredString(self.width / 2, self.height / 2 - size / 3, text)
+        canvas.restoreState()
+
+
+def _picture(path: Path, box_width: float, box_height: float) -> tuple[ImageReader, float, float]:
+    """The photo upright (EXIF orientation applied), fitted into the box and downscaled to
+    DPI for it, as a JPEG reader; with the size it is drawn at, in points."""
+    with Image.open(path) as image:
+        longest = round(max(box_width, box_height) * DPI / 72)
+        # JPEG decodes straight at 1/2, 1/4 or 1/8 size when that is still large enough.
+        image.draft("RGB", (longest, longest))
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+    scale = min(box_width / upright.width, box_height / upright.height)
+    drawn_width, drawn_height = upright.width * scale, upright.height * scale
+    pixels = (max(1, round(drawn_width * DPI / 72)), max(1, round(drawn_height * DPI / 72)))
+    if pixels[0] < upright.width:
+        upright = upright.resize(pixels, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    # Saved without EXIF: the pixels are upright now, and no viewer may turn them again.
+    upright.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    buffer.seek(0)
+    # ReportLab embeds a JPEG as it is (DCT), not as raw pixels: the PDF stays small.
+    return ImageReader(buffer), drawn_width, drawn_height
+
+
+# --- page numbers ------------------------------------------------------------------------------
+
+
+def _numbered_canvas(font: str, page_text: str, running: str) -> Callable[..., Canvas]:
+    """A canvas that writes the running title and "page x / y" under every page after the
+    cover, once the number of pages is known."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            width, _height = self._pagesize
+            page = self.getPageNumber()
+            if page == 1:
+                return  # the cover
+            self.saveState()
+            self.setFont(font, 8)
+            self.setFillColor(GREY)
+            baseline = MARGIN / 2
+            number = page_text.format(page=page, pages=total)
+            self.drawRightString(width - MARGIN, baseline, number)
+            room = width - 2 * MARGIN - stringWidth(number, font, 8) - 1 * cm
+            text = running
+            # A long title is shortened rather than run into the page number.
+            while len(text) > 1 and stringWidth(text, font, 8) > room:
+                text = text[:-2] + "…"
+            if text:
+                self.drawString(MARGIN, baseline, text)
+            self.restoreState()
+
+    return NumberedCanvas
