@@ -4,11 +4,9 @@ buyers."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,14 +17,10 @@ from babel import Locale, localedata
 from babel.dates import format_date, format_interval
 from babel.lists import format_list
 from babel.numbers import get_currency_symbol
-from PIL import Image, ImageOps
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -40,29 +34,29 @@ from reportlab.platypus import (
 )
 
 from otop_desktop.domain.enums import ProductCategory
-from otop_desktop.domain.errors import OperationCancelled, ValidationError
+from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.i18n.catalogs import babel_locale
 from otop_desktop.i18n.formatting import country_name, label_of, money
+from otop_desktop.reports.catalogue_parts import (
+    GREY,
+    MARGIN,
+    Cancelled,
+    PhotoBox,
+    ProgressMark,
+    Report,
+    numbered_canvas,
+)
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
 from otop_desktop.reports.paper import page_size
 
-MARGIN = 1.5 * cm
-DPI = 200  # photos are downscaled to this for their box: sharp in print, small PDF
-JPEG_QUALITY = 85
 MAIN_SHARE = 0.42  # of the frame height, for the main photo
 THUMB_SHARE = 0.13  # of the frame height, for the small photos
 MORE_PHOTOS = 3
-GREY = colors.Color(0.35, 0.35, 0.35)
-BOX_FILL = colors.Color(0.94, 0.94, 0.94)
-BOX_LINE = colors.Color(0.75, 0.75, 0.75)
 
 # Han, kana, bopomofo and CJK punctuation: such text wraps between any two characters.
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
-
-Report = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -185,10 +179,10 @@ def _build(
     story = _cover(data, font, frame_width, frame_height)
     total = len(data.items)
     for index, item in enumerate(data.items):
-        story += [PageBreak(), _Progress(index, total, report, cancelled)]
+        story += [PageBreak(), ProgressMark(index, total, report, cancelled)]
         story += _product(item, font, frame_width, frame_height)
     running = " — ".join(p for p in (data.title, subject) if p)
-    doc.build(story, canvasmaker=_numbered_canvas(font, _("Page {page} / {pages}"), running))
+    doc.build(story, canvasmaker=numbered_canvas(font, _("Page {page} / {pages}"), running))
 
 
 def _style(font: str, size: float, **extra: Any) -> ParagraphStyle:
@@ -264,9 +258,19 @@ def _cover(data: CatalogueData, font: str, width: float, height: float) -> list[
 def _product(item: CatalogueItem, font: str, width: float, height: float) -> list[Flowable]:
     body = _style(font, 11)
     heading = _style(font, 10, textColor=GREY, spaceBefore=8, spaceAfter=2)
+    paragraph = _style(font, 11, spaceAfter=4)
     story: list[Flowable] = [_fitted(item.name, font, width, 26, 14)]
     main = item.photos[0] if item.photos else None
-    story.append(_PhotoBox(main, width, height * MAIN_SHARE, font, 12))
+    story.append(
+        PhotoBox(
+            main.path if main else None,
+            width,
+            height * MAIN_SHARE,
+            font,
+            12,
+            has_photo=main is not None,
+        )
+    )
     if main is not None and main.caption:
         caption = _style(font, 9, textColor=GREY, alignment=TA_CENTER, spaceBefore=3)
         story.append(_para(main.caption, caption))
@@ -274,7 +278,9 @@ def _product(item: CatalogueItem, font: str, width: float, height: float) -> lis
     if more:
         gap = 0.3 * cm
         thumb_width = (width - gap * (MORE_PHOTOS - 1)) / MORE_PHOTOS
-        boxes: list[Any] = [_PhotoBox(p, thumb_width, height * THUMB_SHARE, font, 8) for p in more]
+        boxes: list[Any] = [
+            PhotoBox(p.path, thumb_width, height * THUMB_SHARE, font, 8) for p in more
+        ]
         boxes += [""] * (MORE_PHOTOS - len(more))
         row = Table(
             [boxes],
@@ -304,7 +310,7 @@ def _product(item: CatalogueItem, font: str, width: float, height: float) -> lis
         if text and text.strip():
             story.append(_para(label, heading))
             # Long text flows on to the next page rather than being cut at the bottom.
-            story += [_para(part.strip(), body) for part in re.split(r"\n\s*\n", text.strip())]
+            story += [_para(part.strip(), paragraph) for part in re.split(r"\n\s*\n", text.strip())]
     return story
 
 
@@ -348,148 +354,3 @@ def _regional_or(base: Locale, country: str | None) -> Locale:
     if not country:
         return base
     return Locale(base.language, territory=country.upper(), script=base.script)
-
-
-# --- photos ------------------------------------------------------------------------------------
-
-
-class _Progress(Flowable):  # type: ignore[misc]  # ReportLab has no type hints
-    """Takes no room; when the page of product `index` is laid out, reports and may cancel."""
-
-    def __init__(
-        self, index: int, total: int, report: Report | None, cancelled: Cancelled | None
-    ) -> None:
-        super().__init__()
-        self.index, self.total = index, total
-        self.report, self.cancelled = report, cancelled
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        if self.cancelled and self.cancelled():
-            raise OperationCancelled(_("Cancelled; no catalogue was written."))
-        if self.report:
-            self.report(self.index, self.total)
-
-
-class _PhotoBox(Flowable):  # type: ignore[misc]  # ReportLab has no type hints
-    """A photo fitted into a fixed box, upright, aspect kept; or a tidy box saying why not.
-
-    The file is read only when the page is drawn, so a catalogue of hundreds of products
-    never holds all its photos in memory at once.
-    """
-
-    def __init__(
-        self, photo: CataloguePhoto | None, width: float, height: float, font: str, size: float
-    ) -> None:
-        super().__init__()
-        self.photo, self.width, self.height = photo, width, height
-        self.font, self.size = font, size
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        if self.photo is None:
-            self._empty(_("No photo"))
-            return
-        if self.photo.path is None or not self.photo.path.is_file():
-            self._empty(_("Photo missing on this laptop"))
-            return
-        try:
-            reader, drawn_width, drawn_height = _picture(self.photo.path, self.width, self.height)
-        except (OSError, ValueError, Image.DecompressionBombError):
-            # One damaged photo must not stop the catalogue of a whole workshop.
-            self._empty(_("This photo cannot be read"))
-            return
-        self.canv.drawImage(
-            reader,
-            (self.width - drawn_width) / 2,
-            (self.height - drawn_height) / 2,
-            drawn_width,
-            drawn_height,
-        )
-
-    def _empty(self, text: str) -> None:
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setFillColor(BOX_FILL)
-        canvas.setStrokeColor(BOX_LINE)
-        canvas.roundRect(0, 0, self.width, self.height, 6, stroke=1, fill=1)
-        canvas.setFillColor(GREY)
-        canvas.setFont(self.font, self.size)
-        size = self.size
-        while size > 5 and stringWidth(text, self.font, size) > self.width - 8:
-            size -= 0.5
-        canvas.setFont(self.font, size)
-        canvas.drawCentredString(self.width / 2, self.height / 2 - size / 3, text)
-        canvas.restoreState()
-
-
-def _picture(path: Path, box_width: float, box_height: float) -> tuple[ImageReader, float, float]:
-    """The photo upright (EXIF orientation applied), fitted into the box and downscaled to
-    DPI for it, as a JPEG reader; with the size it is drawn at, in points."""
-    with Image.open(path) as image:
-        longest = round(max(box_width, box_height) * DPI / 72)
-        # JPEG decodes straight at 1/2, 1/4 or 1/8 size when that is still large enough.
-        image.draft("RGB", (longest, longest))
-        upright = ImageOps.exif_transpose(image).convert("RGB")
-    scale = min(box_width / upright.width, box_height / upright.height)
-    drawn_width, drawn_height = upright.width * scale, upright.height * scale
-    pixels = (max(1, round(drawn_width * DPI / 72)), max(1, round(drawn_height * DPI / 72)))
-    if pixels[0] < upright.width:
-        upright = upright.resize(pixels, Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    # Saved without EXIF: the pixels are upright now, and no viewer may turn them again.
-    upright.save(buffer, "JPEG", quality=JPEG_QUALITY)
-    buffer.seek(0)
-    # ReportLab embeds a JPEG as it is (DCT), not as raw pixels: the PDF stays small.
-    return ImageReader(buffer), drawn_width, drawn_height
-
-
-# --- page numbers ------------------------------------------------------------------------------
-
-
-def _numbered_canvas(font: str, page_text: str, running: str) -> Callable[..., Canvas]:
-    """A canvas that writes the running title and "page x / y" under every page after the
-    cover, once the number of pages is known."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            width, _height = self._pagesize
-            page = self.getPageNumber()
-            if page == 1:
-                return  # the cover
-            self.saveState()
-            self.setFont(font, 8)
-            self.setFillColor(GREY)
-            baseline = MARGIN / 2
-            number = page_text.format(page=page, pages=total)
-            self.drawRightString(width - MARGIN, baseline, number)
-            room = width - 2 * MARGIN - stringWidth(number, font, 8) - 1 * cm
-            text = running
-            # A long title is shortened rather than run into the page number.
-            while len(text) > 1 and stringWidth(text, font, 8) > room:
-                text = text[:-2] + "…"
-            if text:
-                self.drawString(MARGIN, baseline, text)
-            self.restoreState()
-
-    return NumberedCanvas

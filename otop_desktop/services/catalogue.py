@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from otop_desktop.db.models import Organisation, Photo, Product, Trainee, Workshop
@@ -130,8 +130,9 @@ def _item(session: Session, store: BlobStore, product: Product) -> CatalogueItem
             # Only an explicit "no" keeps a photo out; not asked yet still prints.
             or_(Photo.consent.is_(None), Photo.consent.is_(True)),
         )
-        # Ids grow with time: the first photo added is the main one.
-        .order_by(Photo.id)
+        # The gallery's order (when taken, then as added), so the main photo is the product's
+        # cover in the product list too.
+        .order_by(func.coalesce(Photo.taken_at, ""), Photo.id)
     )
     return CatalogueItem(
         name=product.name or "",
