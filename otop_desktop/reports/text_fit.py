@@ -1,0 +1,80 @@
+"""Fitting a line of text into a box width: smaller type first, then two lines, never wider.
+
+Names and workshop titles on certificates come in every length ("陳美玲", or a 120-letter name
+with four surnames); a line is shrunk to a floor size, then wrapped into two lines at the
+floor (or smaller, for absurd lengths), so nothing runs past the border or is cut off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+# Han, kana, bopomofo, CJK punctuation and full-width forms: such text breaks between any two.
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+LEADING = 1.22  # line height as a multiple of the font size
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Text cut into lines that each fit the width at `size` points."""
+
+    size: float
+    lines: tuple[str, ...]
+
+    @property
+    def height(self) -> float:
+        """The height the lines take, leading included."""
+        return len(self.lines) * self.size * LEADING
+
+
+def _breaks(text: str) -> list[tuple[int, int]]:
+    """Where `text` may break: (end of the first line, start of the second), best first."""
+    spaces = [(m.start(), m.end()) for m in re.finditer(r"\s+", text)]
+    cjk = [
+        (i, i)
+        for i in range(1, len(text))
+        if (_CJK.match(text[i - 1]) or _CJK.match(text[i])) and not text[i].isspace()
+    ]
+    candidates = [b for b in spaces + cjk if 0 < b[0] and b[1] < len(text)]
+    if candidates:
+        return candidates
+    # One long word (a name without spaces, a code): break it anywhere rather than overflow.
+    return [(i, i) for i in range(1, len(text))]
+
+
+def _two_lines(text: str, font: str) -> tuple[str, str, float]:
+    """The most balanced split of `text` in two and the width of its wider half at size 1."""
+    widths = [stringWidth(ch, font, 1) for ch in text]
+    prefix = [0.0]
+    for width in widths:
+        prefix.append(prefix[-1] + width)
+    best: tuple[float, int, int] | None = None
+    for end, start in _breaks(text):
+        wider = max(prefix[end], prefix[-1] - prefix[start])
+        if best is None or wider < best[0]:
+            best = (wider, end, start)
+    if best is None:  # a single character: nothing to break
+        return text, "", prefix[-1]
+    wider, end, start = best
+    return text[:end].rstrip(), text[start:].lstrip(), wider
+
+
+def fit_text(text: str, font: str, width: float, *, size: float, floor: float) -> FittedText:
+    """`text` at the largest size up to `size` that fits `width` on one line, down to `floor`;
+    below that, in two lines at `floor` (or smaller, when even two lines at the floor do not fit).
+    """
+    text = " ".join(text.split())
+    if not text or width <= 0:
+        return FittedText(size, (text,) if text else ())
+    natural = stringWidth(text, font, 1)
+    one_line = min(size, width / natural) if natural else size
+    if one_line >= floor:
+        return FittedText(one_line, (text,))
+    first, second, wider = _two_lines(text, font)
+    if not second:
+        return FittedText(one_line, (text,))
+    # Never larger than the floor: a longer name must not come out in bigger letters.
+    return FittedText(min(floor, width / wider), (first, second))
