@@ -20,6 +20,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 
 import attendance_page  # noqa: E402
 import core  # noqa: E402
+import photos_ingest  # noqa: E402
 import roster  # noqa: E402
 import sync  # noqa: E402
 import trainee_filter  # noqa: E402
@@ -54,6 +55,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
         sync.import_rows,
     ),
     ("export_photos", ("export_photos", "export_photos_mem_*"), sync.export_photo_rows),
+    ("photo_ingest_12mp", ("photo_ingest_12mp",), photos_ingest.photo_ingest),
     (
         "roster_import_5000_s",
         ("roster_import_5000_s", "roster_import_5000_hub_s"),
