@@ -115,8 +115,9 @@ def regional_locale(country: str | None) -> Locale:
     base = babel_locale()
     if not country or base.territory == country:
         return base
-    candidate = Locale(base.language, territory=country.upper(), script=base.script)
-    return candidate if localedata.exists(str(candidate)) else base
+    # Checked by name first: Locale() itself raises for a pair CLDR lacks (en + HN).
+    name = "_".join(p for p in (base.language, base.script, country.upper()) if p)
+    return Locale.parse(name) if localedata.exists(name) else base
 
 
 def money(
