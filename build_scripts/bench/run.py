@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 
 import attendance_page  # noqa: E402
+import certificates  # noqa: E402
 import core  # noqa: E402
 import photos_ingest  # noqa: E402
 import roster  # noqa: E402
@@ -61,6 +62,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
         ("roster_import_5000_s", "roster_import_5000_hub_s"),
         roster.roster_import,
     ),
+    ("certificates_500", ("certificates_500",), certificates.certificate_rows),
 ]
 ALIASES = {"reimport_100k": "import_100k", "export_100k": "import_100k"}
 LAST_RUN = HERE / "last-run.txt"
