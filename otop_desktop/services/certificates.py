@@ -64,6 +64,7 @@ __all__ = [
     "write_certificate_batch",
 ]
 
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
 Report = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -194,10 +195,18 @@ def _record(
 ) -> None:
     """Record the printed certificates in the register, in one transaction."""
     now = utc_now()
+    wanted = [c.certificate_id or certificate_id(workshop_id, c.trainee_id) for c in chosen]
     with ctx.unit_of_work() as session:
-        for c in chosen:
-            row_id = c.certificate_id or certificate_id(workshop_id, c.trainee_id)
-            row = session.get(Certificate, row_id)
+        # One read of the rows there are, rather than a get (and an autoflush) per trainee.
+        existing: dict[str, Certificate] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            existing.update(
+                (row.id, row)
+                for row in session.scalars(select(Certificate).where(Certificate.id.in_(chunk)))
+            )
+        for c, row_id in zip(chosen, wanted, strict=True):
+            row = existing.get(row_id)
             if row is None:
                 session.add(
                     Certificate(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -463,4 +464,4 @@ def test_cli_module_imports_without_qt() -> None:
         "import sys, otop_desktop.cli_certificates, otop_desktop.services.certificates; "
         "sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
     )
-    assert subprocess.run([".venv/bin/python", "-c", script], check=False).returncode == 0
+    assert subprocess.run([sys.executable, "-c", script], check=False).returncode == 0
