@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from otop_desktop.i18n import _, current_locale, formatting, ngettext
 from otop_desktop.ui.language import language_names
+from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
 
 
@@ -70,7 +71,8 @@ class CatalogueDialog(QDialog):
         else:
             self.shown_radio.setChecked(True)
 
-        self.language_combo = QComboBox()
+        # Each language named in itself, as in Settings: not text to translate.
+        self.language_combo = mark_data(QComboBox())
         for code, name in language_names():
             self.language_combo.addItem(name, code)
         here = self.language_combo.findData(current_locale())

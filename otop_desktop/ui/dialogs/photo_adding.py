@@ -148,7 +148,9 @@ class AddSummaryDialog(QDialog):
         self.details_label.setBuddy(self.details)
         for widget in (self.details_label, self.details):
             widget.setVisible(bool(result.failed))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton(_("OK"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)

@@ -99,7 +99,8 @@ class WebcamDialog(QDialog):
         self.take_button = QPushButton(_("Take a photo"))
         self.take_button.setToolTip(_("Take a photo (Space)"))
         self.take_button.clicked.connect(self.capture)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox()
+        buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
 
         top = QHBoxLayout()

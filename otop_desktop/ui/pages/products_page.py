@@ -152,15 +152,11 @@ class ProductsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Sized for the left two thirds of a 1366 px screen; cells cut short say all on hover.
         metrics = self.view.fontMetrics()
-        for column, sample in (
-            (1, "Textiles and handicraft"),
-            (2, "María Fernanda López"),
-            (3, "Siguatepeque, Honduras"),
-            (4, "NT$12,500.00"),
-            (5, "999"),
-        ):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        header.setMinimumSectionSize(40)
+        for column, chars in ((1, 11), (2, 16), (3, 17), (4, 14), (5, 6)):
+            header.resizeSection(column, metrics.averageCharWidth() * chars + 12)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.view.activated.connect(lambda _index: self.edit_product())
         self.empty_label = QLabel(
@@ -238,7 +234,7 @@ class ProductsPage(QWidget):
         if isinstance(state, QByteArray):
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([560, 440])
+            self.splitter.setSizes([660, 330])
         header = self.view.horizontalHeader()
         state = settings.value(_HEADER_KEY)
         if isinstance(state, QByteArray) and header.restoreState(state):
