@@ -112,14 +112,16 @@ class PhotoGalleryModel(QAbstractListModel):
 
     # --- contents -----------------------------------------------------------------------------
 
-    def set_ids(self, ids: Sequence[str]) -> None:
-        """Show these photos (in this order); what was loaded for other photos is forgotten."""
+    def set_ids(self, ids: Sequence[str], infos: Sequence[PhotoInfo] = ()) -> None:
+        """Show these photos (in this order), with the details of some already read (the first
+        screen's, read with the ids); what was loaded for other photos is forgotten."""
         self.beginResetModel()
         self._generation += 1
         self.loads.clear()
         self._ids = list(ids)
         self._rows = {photo_id: row for row, photo_id in enumerate(self._ids)}
         self._infos = {k: v for k, v in self._infos.items() if k in self._rows}
+        self._infos.update((info.id, info) for info in infos if info.id in self._rows)
         self.endResetModel()
 
     def ids(self) -> list[str]:

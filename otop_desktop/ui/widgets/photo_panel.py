@@ -4,7 +4,7 @@ adding photos from files, a camera's card or the webcam, the viewer, delete with
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +24,11 @@ from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.photos import (
     AddPhotosResult,
+    PhotoInfo,
     add_photos,
     delete_photo,
     photo_ids,
+    photos_by_id,
     undelete_photo,
 )
 from otop_desktop.services.products import ProductInfo
@@ -41,7 +43,7 @@ from otop_desktop.ui.dialogs.photo_viewer import PhotoViewer
 from otop_desktop.ui.models.product_table import PHOTOS, PRODUCTS
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TaskRunner
-from otop_desktop.ui.widgets.photo_gallery import PhotoGallery, PhotoGalleryModel
+from otop_desktop.ui.widgets.photo_gallery import INFO_PAGE, PhotoGallery, PhotoGalleryModel
 from otop_desktop.ui.widgets.undo_bar import UndoBar
 
 if TYPE_CHECKING:
@@ -167,16 +169,21 @@ class PhotoPanel(QWidget):
         else:
             self._ids_loaded(generation, [])
             return
-        self._runner.run(
-            lambda: photo_ids(self._ctx, **kwargs),
-            on_done=lambda ids: self._ids_loaded(generation, ids),
-        )
+        ctx = self._ctx
 
-    def _ids_loaded(self, generation: int, ids: list[str]) -> None:
+        def load() -> tuple[list[str], list[PhotoInfo]]:
+            # The first screen's details with the ids: one trip to the database less before
+            # the first thumbnails are asked for.
+            ids = photo_ids(ctx, **kwargs)
+            return ids, photos_by_id(ctx, ids[:INFO_PAGE])
+
+        self._runner.run(load, on_done=lambda loaded: self._ids_loaded(generation, *loaded))
+
+    def _ids_loaded(self, generation: int, ids: list[str], infos: Sequence[PhotoInfo] = ()) -> None:
         if generation != self._generation:
             return
         if ids != self.model.ids():
-            self.model.set_ids(ids)
+            self.model.set_ids(ids, infos)
         self.count_label.setText(
             ngettext("{n} photo", "{n} photos", len(ids)).format(n=formatting.number(len(ids)))
         )
