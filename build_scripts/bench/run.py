@@ -21,6 +21,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 import attendance_page  # noqa: E402
 import certificates  # noqa: E402
 import core  # noqa: E402
+import gallery  # noqa: E402
 import photos_ingest  # noqa: E402
 import roster  # noqa: E402
 import sync  # noqa: E402
@@ -57,6 +58,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
     ),
     ("export_photos", ("export_photos", "export_photos_mem_*"), sync.export_photo_rows),
     ("photo_ingest_12mp", ("photo_ingest_12mp",), photos_ingest.photo_ingest),
+    ("gallery_10k_open_ms", ("gallery_10k_open_ms",), gallery.gallery),
     (
         "roster_import_5000_s",
         ("roster_import_5000_s", "roster_import_5000_hub_s"),
