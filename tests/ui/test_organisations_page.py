@@ -15,7 +15,7 @@ from otop_desktop.ui.tasks import TaskRunner
 
 def _page(qtbot: QtBot, window: MainWindow) -> OrganisationsPage:
     assert window.show_page("organisations")
-    page = window.pages[3]
+    page = next(p for p in window.pages if isinstance(p, OrganisationsPage))
     assert isinstance(page, OrganisationsPage)
     assert window.stack.currentWidget() is page
     return page

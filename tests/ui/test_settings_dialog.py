@@ -164,7 +164,7 @@ def test_start_page_can_be_named_in_the_environment(
     monkeypatch.setenv("OTOP_START_PAGE", "sync:conflicts")
     main = MainWindow(demo_ctx, runner, remember=False)
     qtbot.addWidget(main)
-    page = main.pages[4]
+    page = next(p for p in main.pages if isinstance(p, SyncPage))
     assert isinstance(page, SyncPage)
 
     assert main.current_page_key() == "sync"
