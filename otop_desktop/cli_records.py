@@ -43,6 +43,9 @@ WORKSHOP_OPTIONS = {
     "languages": lambda: _("languages, e.g. es or es,zh_Hant_TW"),
     "trainers": lambda: _("trainers' names"),
     "min_attendance_rate": lambda: _("minimum attendance for a certificate, as a percentage"),
+    "follow_up_schedule": lambda: _(
+        "follow-ups after the end, e.g. month_3,month_12 (default: month_3,month_6,month_12)"
+    ),
 }
 TRAINEE_OPTIONS = {
     "given_names": lambda: _("given names"),

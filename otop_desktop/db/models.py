@@ -96,6 +96,9 @@ class Workshop(SyncedRow):
     late_counts: Mapped[bool | None] = mapped_column(Boolean)
     excused_counts: Mapped[bool | None] = mapped_column(Boolean)
     archived: Mapped[bool | None] = mapped_column(Boolean)
+    # Comma list of the follow-up periods after the end date ("month_3,month_6,month_12");
+    # None = all three. The baseline is always due at enrolment.
+    follow_up_schedule: Mapped[str | None] = mapped_column(String(60))
 
 
 class WorkshopPartner(SyncedRow):
@@ -254,6 +257,19 @@ class FollowUp(SyncedRow):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
+class ExchangeRate(SyncedRow):
+    """A rate the coordinator entered: 1 `currency` = `rate` `target_currency` from `valid_from`."""
+
+    __tablename__ = "exchange_rate"
+    kind = "exchange-rate"
+
+    currency: Mapped[str | None] = mapped_column(String(3))
+    target_currency: Mapped[str | None] = mapped_column(String(3))
+    rate: Mapped[Decimal | None] = mapped_column(DecimalText)
+    valid_from: Mapped[dt.date | None] = mapped_column(IsoDate)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class Certificate(SyncedRow):
     """An issued certificate; the id is the uuid5 of (workshop, trainee), so reprints reuse it."""
 
@@ -280,6 +296,7 @@ SYNCED_MODELS: tuple[type[SyncedRow], ...] = (
     Product,
     Photo,
     FollowUp,
+    ExchangeRate,
     Certificate,
 )
 MODEL_BY_TABLE: dict[str, type[SyncedRow]] = {m.__tablename__: m for m in SYNCED_MODELS}

@@ -22,6 +22,7 @@ from otop_desktop.domain import validation as v
 from otop_desktop.domain.attendance_rules import DEFAULT_MIN_RATE, AttendanceRule
 from otop_desktop.domain.enums import EnrollmentStatus, ProductCategory
 from otop_desktop.domain.errors import NotFoundError, ValidationError
+from otop_desktop.domain.follow_up_dates import clean_schedule
 from otop_desktop.domain.ids import pair_id
 from otop_desktop.i18n import _
 from otop_desktop.services.attendance import STATUS_RANK
@@ -49,6 +50,8 @@ class WorkshopInfo:
     trainee_count: int = 0
     session_count: int = 0
     attendance_rate: float | None = None
+    # Stored comma list of follow-up periods after the end date; None = 3, 6 and 12 months.
+    follow_up_schedule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ WORKSHOP_FIELDS = (
     "min_attendance_rate",
     "late_counts",
     "excused_counts",
+    "follow_up_schedule",
 )
 
 
@@ -127,6 +131,8 @@ def _clean_workshop(fields: dict[str, Any], current: Workshop | None = None) -> 
     for key in ("late_counts", "excused_counts", "archived"):
         if key in fields:
             out[key] = bool(fields[key])
+    if "follow_up_schedule" in fields:
+        out["follow_up_schedule"] = clean_schedule(fields["follow_up_schedule"])
     return out
 
 
@@ -148,6 +154,7 @@ def _info(w: Workshop, **extra: Any) -> WorkshopInfo:
             w.min_attendance_rate if w.min_attendance_rate is not None else DEFAULT_MIN_RATE
         ),
         rule=rule_of(w),
+        follow_up_schedule=w.follow_up_schedule,
         **extra,
     )
 
