@@ -123,15 +123,16 @@ class ProductsPage(QWidget):
         self.country_combo = mark_data(QComboBox())
         self.country_combo.setToolTip(_("Country of origin"))
         self.country_combo.addItem(_("All countries"), None)
-        for combo in (self.workshop_combo, self.country_combo):
+        # Narrow enough for a small window; the open list is as wide as its longest entry.
+        for combo in (self.workshop_combo, self.category_combo, self.country_combo):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setMinimumContentsLength(14)
+            combo.setMinimumContentsLength(8)
         self.filter_edit = QLineEdit()
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setPlaceholderText(_("Find by name, maker or town (Ctrl+F)"))
-        self.filter_edit.setMinimumWidth(160)
+        self.filter_edit.setMinimumWidth(120)
         self.count_label = QLabel()
         find = QHBoxLayout()
         for widget in (self.workshop_combo, self.category_combo, self.country_combo):
@@ -163,6 +164,7 @@ class ProductsPage(QWidget):
             _("No products yet. Add one with “New product…”."),
             alignment=Qt.AlignmentFlag.AlignCenter,
         )
+        self.empty_label.setWordWrap(True)
         self.empty_label.hide()
 
         self.photos = PhotoPanel(ctx, runner)
