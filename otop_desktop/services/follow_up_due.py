@@ -1,0 +1,117 @@
+"""Follow-ups due and overdue: what the home page lists for the trainer to collect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from otop_desktop.db.models import Enrollment, FollowUp, Trainee, Workshop
+from otop_desktop.domain.enums import EnrollmentRole, EnrollmentStatus
+from otop_desktop.domain.follow_up_dates import due_date, schedule_periods
+from otop_desktop.services.attendance import trainees_with_survivors
+from otop_desktop.services.context import AppContext
+from otop_desktop.services.trainee_merge import survivor_map
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    workshop_id: str
+    workshop_title: str
+    trainee_id: str
+    trainee_name: str
+    period: str
+    due_on: dt.date
+    overdue: bool
+
+
+def trainee_name(trainee: Trainee) -> str:
+    """The romanised name ("María Fernanda López Reyes"), or the Chinese one when that is all."""
+    latin = " ".join(p for p in (trainee.given_names, trainee.family_names) if p)
+    return latin or trainee.chinese_name or ""
+
+
+def due_follow_ups(
+    ctx: AppContext, *, today: dt.date | None = None, within_days: int = 14
+) -> list[DueFollowUp]:
+    """Follow-ups not yet recorded that are overdue or due within `within_days`, by due date.
+
+    Trainers and assistants and withdrawn trainees are not followed up; a merged duplicate's
+    enrolment and follow-ups count for its survivor.
+    """
+    day = today or dt.date.today()
+    horizon = day + dt.timedelta(days=max(within_days, 0))
+    with ctx.read() as session:
+        workshops = {
+            w.id: w
+            for w in session.scalars(
+                select(Workshop).where(Workshop.cl % 2 == 1, Workshop.start_date <= horizon)
+            )
+        }
+        # Which periods of which workshop fall due by the horizon (none: nothing to read).
+        due_by_workshop: dict[str, list[tuple[str, dt.date]]] = {}
+        for w in workshops.values():
+            dates = [
+                (period, due)
+                for period in schedule_periods(w.follow_up_schedule)
+                if (due := due_date(period, w.start_date, w.end_date)) is not None
+                and due <= horizon
+            ]
+            if dates:
+                due_by_workshop[w.id] = dates
+        if not due_by_workshop:
+            return []
+        survivors = survivor_map(session)
+        # A person withdrawn under one record but enrolled under a merged one is followed up.
+        enrolled: set[tuple[str, str]] = set()
+        ids = sorted(due_by_workshop)
+        for start in range(0, len(ids), 500):
+            for workshop_id, trainee_id, role, status in session.execute(
+                select(
+                    Enrollment.workshop_id,
+                    Enrollment.trainee_id,
+                    Enrollment.role,
+                    Enrollment.status,
+                ).where(
+                    Enrollment.cl % 2 == 1, Enrollment.workshop_id.in_(ids[start : start + 500])
+                )
+            ).tuples():
+                if not workshop_id or not trainee_id:
+                    continue
+                if role not in (None, "", EnrollmentRole.TRAINEE.value):
+                    continue
+                if status != EnrollmentStatus.WITHDRAWN.value:
+                    enrolled.add((workshop_id, survivors.get(trainee_id, trainee_id)))
+        recorded: set[tuple[str, str, str]] = set()
+        for start in range(0, len(ids), 500):
+            for workshop_id, trainee_id, period in session.execute(
+                select(FollowUp.workshop_id, FollowUp.trainee_id, FollowUp.period).where(
+                    FollowUp.cl % 2 == 1, FollowUp.workshop_id.in_(ids[start : start + 500])
+                )
+            ).tuples():
+                owner = survivors.get(trainee_id or "", trainee_id or "")
+                recorded.add((workshop_id or "", owner, period or ""))
+        pending = [
+            (workshop_id, trainee_id, period, due)
+            for workshop_id, trainee_id in enrolled
+            for period, due in due_by_workshop[workshop_id]
+            if (workshop_id, trainee_id, period) not in recorded
+        ]
+        trainees, _links = trainees_with_survivors(session, {p[1] for p in pending})
+        out = [
+            DueFollowUp(
+                workshop_id=workshop_id,
+                workshop_title=workshops[workshop_id].title or "",
+                trainee_id=trainee_id,
+                trainee_name=trainee_name(trainees[trainee_id]),
+                period=period,
+                due_on=due,
+                overdue=due < day,
+            )
+            for workshop_id, trainee_id, period, due in pending
+            if trainee_id in trainees and trainees[trainee_id].alive
+        ]
+        sort_keys = {t.id: t.sort_key for t in trainees.values()}
+    out.sort(key=lambda d: (d.due_on, d.workshop_title, sort_keys.get(d.trainee_id, ""), d.period))
+    return out
