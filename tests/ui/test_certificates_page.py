@@ -91,6 +91,10 @@ def shown_statuses(page: CertificatesPage) -> dict[str, str]:
     return statuses
 
 
+def _open_boxes() -> list[QMessageBox]:
+    return [b for b in QApplication.allWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
+
+
 def expected_status(c: CertificateCandidate) -> str:
     if c.code and c.issued_at:
         return f"Issued: {c.code}"
@@ -261,11 +265,13 @@ def test_a_batch_into_a_folder_that_cannot_be_written_says_so(
     out = tmp_path / "no-such-folder" / "certificates.pdf"
     page = open_page(qtbot, demo_ctx, runner, Chooser(file=out))
     pick_workshop(page, runner, workshop_id)
+    before = set(_open_boxes())
     page.print_batch(True)
     assert runner.wait_idle(_WAIT_MS)
-    boxes = [b for b in QApplication.allWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
+    boxes = [b for b in _open_boxes() if b not in before]
     assert not out.exists()
     assert len(boxes) == 1 and boxes[0].icon() == QMessageBox.Icon.Warning
+    assert "no-such-folder" in boxes[0].text() or "folder" in boxes[0].text().lower()
     assert page.work.preview is None
     assert not any(is_issued(c) for c in page.model.records())
 
