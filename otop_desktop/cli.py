@@ -106,8 +106,16 @@ def add_command(group: Any, name: str, help_text: str, func: Handler) -> argpars
 
 def build_parser() -> _Parser:
     """The whole command line (DESIGN.md section 6, plus additions)."""
-    from otop_desktop import cli_bundle, cli_commands, cli_records, cli_roster
-    from otop_desktop.cli_catalogue import register as register_catalogue
+    from otop_desktop import (
+        cli_bundle,
+        cli_catalogue,
+        cli_certificates,
+        cli_commands,
+        cli_products,
+        cli_records,
+        cli_reports,
+        cli_roster,
+    )
 
     parser = _Parser(
         prog="otop-desktop",
@@ -126,7 +134,10 @@ def build_parser() -> _Parser:
     cli_records.register(commands)
     cli_bundle.register(commands)
     cli_roster.register(commands)
-    register_catalogue(commands)
+    cli_products.register(commands)
+    cli_certificates.register(commands)
+    cli_reports.register(commands)
+    cli_catalogue.register(commands)
     return parser
 
 

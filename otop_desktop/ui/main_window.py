@@ -17,7 +17,9 @@ from otop_desktop.services.context import AppContext, database_home
 from otop_desktop.services.laptop import ThisLaptop, this_laptop
 from otop_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from otop_desktop.ui.pages.attendance_page import AttendancePage
+from otop_desktop.ui.pages.certificates_page import CertificatesPage
 from otop_desktop.ui.pages.organisations_page import OrganisationsPage
+from otop_desktop.ui.pages.products_page import ProductsPage
 from otop_desktop.ui.pages.sync_page import SyncPage
 from otop_desktop.ui.pages.trainees_page import TraineesPage
 from otop_desktop.ui.pages.workshops_page import WorkshopsPage
@@ -36,7 +38,15 @@ __all__ = [
 
 NEW_REPLICA_EVENT = "new-replica-id"
 
-Page = WorkshopsPage | AttendancePage | TraineesPage | OrganisationsPage | SyncPage
+Page = (
+    WorkshopsPage
+    | AttendancePage
+    | TraineesPage
+    | ProductsPage
+    | CertificatesPage
+    | OrganisationsPage
+    | SyncPage
+)
 
 
 class Desk(QObject):
@@ -57,6 +67,8 @@ class Desk(QObject):
             workshops,
             self.attendance,
             TraineesPage(ctx, runner),
+            ProductsPage(ctx, runner),
+            CertificatesPage(ctx, runner),
             OrganisationsPage(ctx, runner),
             SyncPage(ctx, runner),
         ]

@@ -7,8 +7,8 @@ appears at once; `attach()` then imports the side that talks to the database
 (`main_window.Desk`) and puts the pages in.
 
 `OTOP_START_PAGE` (for screenshots and demos) names the page to open on instead of the one
-remembered: `workshops`, `attendance`, `trainees`, `organisations`, `sync`, or a Sync tab as
-`sync:conflicts` (`send`, `receive`, `conflicts`, `laptops`, `history`).
+remembered: `workshops`, `attendance`, `trainees`, `certificates`, `organisations`, `sync`, or
+a Sync tab as `sync:conflicts` (`send`, `receive`, `conflicts`, `laptops`, `history`).
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ PAGE_ENTRIES: tuple[tuple[str, str], ...] = (
     ("workshops", N_("Workshops")),
     ("attendance", N_("Attendance")),
     ("trainees", N_("Trainees")),
+    ("products", N_("Products")),
+    ("certificates", N_("Certificates")),
     ("organisations", N_("Organisations")),
     ("sync", N_("Sync")),
 )

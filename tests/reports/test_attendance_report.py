@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from otop_desktop.domain.enums import AttendanceStatus
@@ -133,7 +134,7 @@ def test_marks_follow_the_language_of_the_attendance_page() -> None:
     # The attendance page's keys: T (tarde) and J (justificado) in Spanish.
     assert spanish["late"] != english["late"] and spanish["excused"] != english["excused"]
     assert english["present"] == spanish["present"] == "✓"
-    face = __import__("reportlab.pdfbase.pdfmetrics").pdfbase.pdfmetrics.getFont(pdf_font()).face
+    face = pdfmetrics.getFont(pdf_font()).face
     for symbol in (*english.values(), *spanish.values(), "▼"):
         assert all(ord(c) in face.charToGlyph for c in symbol), symbol
 

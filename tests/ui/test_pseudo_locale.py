@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from reportlab.pdfgen.canvas import Canvas
 
 from otop_desktop.i18n import set_locale
 from otop_desktop.services.context import AppContext, initialise, open_context
@@ -45,6 +46,7 @@ from otop_desktop.ui.dialogs.passphrase_dialog import PassphraseDialog
 from otop_desktop.ui.file_chooser import FileType
 from otop_desktop.ui.main_window import MainWindow
 from otop_desktop.ui.pages.attendance_page import AttendancePage
+from otop_desktop.ui.pages.certificates_page import CertificatesPage
 from otop_desktop.ui.pages.organisations_page import OrganisationsPage
 from otop_desktop.ui.pages.sync_page import SyncPage
 from otop_desktop.ui.pages.trainees_page import TraineesPage
@@ -77,6 +79,14 @@ class _Chooser:
         self, parent: QWidget, title: str, name: str, types: Sequence[FileType]
     ) -> Path | None:
         return None
+
+
+def _pdf(path: Path) -> Path:
+    canvas = Canvas(str(path))
+    canvas.drawString(72, 72, "1")
+    canvas.showPage()
+    canvas.save()
+    return path
 
 
 def _chain(widget: QObject) -> str:
@@ -297,6 +307,72 @@ def test_every_page_and_dialog_is_translated(
     assert roster_dialog is not None
     _walk(runner, roster_dialog, "roster import", found)
     roster_dialog.reject()
+
+    # Certificates: an exception, whose certificates, the preview, verdicts on codes.
+    certificates = pages[CertificatesPage]
+    assert isinstance(certificates, CertificatesPage)
+    window.show_page("certificates")
+    _settle(runner)
+    below = next(c for c in certificates.model.records() if not c.eligible)
+    certificates.view.selectRow(certificates.model.row_of(below.trainee_id))
+    exception = certificates.grant_exception()
+    assert exception is not None
+    _walk(runner, exception, "grant exception", found)
+    exception.save()  # no reason: the message under the field
+    _walk(runner, exception, "grant exception refused", found)
+    exception.reject()
+    choice = certificates.print_certificates()
+    assert choice is not None
+    _walk(runner, choice, "print certificates", found)
+    choice.reject()
+    preview = certificates.work.show_preview(_pdf(tmp_path / "preview.pdf"))
+    _walk(runner, preview, "pdf preview", found)
+    preview.reject()
+    for code in ("K7QM2-XDR9P-4", "hola"):
+        certificates.verify_box.code_edit.setText(code)
+        certificates.verify_box.verify()
+        _walk(runner, window, f"verify {code}", found)
+
+    # Products: new and edit product, the photo options, the add summary, the viewer, the
+    # catalogue choice.
+    from otop_desktop.services.photos import AddPhotosResult, add_photos
+    from otop_desktop.services.products import save_product
+    from otop_desktop.ui.dialogs.photo_adding import AddSummaryDialog
+    from otop_desktop.ui.pages.products_page import ProductsPage
+
+    product_id = save_product(demo_ctx, {"name": "Cántaro", "origin_country": "HN"})
+    photo = Path(__file__).resolve().parents[1] / "fixtures" / "photos" / "photo.webp"
+    add_photos(demo_ctx, product_id, [photo])
+    products = pages[ProductsPage]
+    assert isinstance(products, ProductsPage)
+    window.show_page("products")
+    products.reload()
+    _walk(runner, window, "products with a product", found)
+    for name, open_product_dialog in (
+        ("new product", products.new_product),
+        ("edit product", products.edit_product),
+    ):
+        product_dialog = open_product_dialog()
+        assert product_dialog is not None, name
+        _walk(runner, product_dialog, name, found)
+        if name == "new product":
+            product_dialog.save()
+            _walk(runner, product_dialog, "new product refused", found)
+        product_dialog.reject()
+    options = products.photos.edit_options()
+    _walk(runner, options, "photo options", found)
+    options.reject()
+    summary = AddSummaryDialog(AddPhotosResult([], 1, [("x.jpg", "[x.jpg~]")]), window)
+    summary.show()
+    _walk(runner, summary, "add summary", found)
+    summary.reject()
+    viewer = products.photos.open_viewer(0)
+    assert viewer is not None
+    _walk(runner, viewer, "photo viewer", found)
+    viewer.reject()
+    catalogue = products.make_catalogue()
+    _walk(runner, catalogue, "catalogue", found)
+    catalogue.reject()
 
     # Organisations: new and edit.
     organisations = pages[OrganisationsPage]
