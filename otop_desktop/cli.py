@@ -138,6 +138,7 @@ def build_parser() -> _Parser:
     cli_certificates.register(commands)
     cli_reports.register(commands)
     cli_catalogue.register(commands)
+    __import__("otop_desktop.cli_outcomes").cli_outcomes.register(commands)
     return parser
 
 

@@ -30,6 +30,11 @@ def register(commands: Any) -> None:
     p.add_argument("--sessions", type=int, default=6, help=_("sessions per workshop"))
     p.add_argument("--photos", type=int, default=6, help=_("number of product photos"))
     p.add_argument("--seed", type=int, default=1, help=_("random seed (same seed, same data)"))
+    p.add_argument(
+        "--follow-ups",
+        action="store_true",
+        help=_("a year earlier, with baselines and 3, 6 and 12-month follow-ups"),
+    )
     p.set_defaults(handler=with_context(_demo))
 
     p = commands.add_parser("dump", help=_("print every live record as canonical JSON"))
@@ -82,7 +87,12 @@ def _demo(args: argparse.Namespace, ctx: AppContext) -> int:
 
             raise ValidationError(_("--{name} may not be negative.").format(name=key))
     summary = demo.build_demo(
-        ctx, trainees=args.trainees, sessions=args.sessions, photos=args.photos, seed=args.seed
+        ctx,
+        trainees=args.trainees,
+        sessions=args.sessions,
+        photos=args.photos,
+        seed=args.seed,
+        follow_ups=args.follow_ups,
     )
     sys.stdout.write(
         _("Demo added: {w} workshops, {t} trainees, {s} sessions, {m} marks, {p} photos.").format(

@@ -9,9 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from otop_desktop.db.models import (
     Attendance,
     Enrollment,
+    FollowUp,
     Organisation,
     Photo,
     Product,
@@ -21,15 +24,28 @@ from otop_desktop.db.models import (
     WorkshopPartner,
 )
 from otop_desktop.domain.enums import AttendanceStatus, EnrollmentStatus
+from otop_desktop.domain.follow_up_dates import ALL_PERIODS, due_date
 from otop_desktop.domain.ids import IdFactory, pair_id
 from otop_desktop.media.store import BlobStore
 from otop_desktop.services import demo_names as names
 from otop_desktop.services.attendance import attendance_id
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.enrollments import enrollment_id
+from otop_desktop.services.follow_ups import follow_up_id
 
 BATCH = 2000
 FIRST_SESSION = dt.date(2026, 9, 7)
+# With follow-ups the programme ran a year earlier, so its 3/6/12-month follow-ups are past.
+FOLLOW_UP_FIRST_SESSION = dt.date(2025, 9, 8)
+# Share of trainees with each follow-up recorded: some baselines and later ones are missing.
+FOLLOW_UP_SHARE = {"baseline": 0.9, "month_3": 0.8, "month_6": 0.7, "month_12": 0.6}
+# Monthly income at baseline (low, high, rounded to) and a buyer reached, per country.
+INCOME = {"HN": (3000, 12000, 50), "GT": (1200, 5000, 10), "TW": (15000, 55000, 500)}
+MARKETS = {
+    "HN": ("Feria municipal", "Tienda de artesanías en Tegucigalpa", "Venta en línea"),
+    "GT": ("Mercado de Rabinal", "Tienda en Antigua Guatemala", "Venta en línea"),
+    "TW": ("鶯歌老街商家", "網路商店", "文創市集"),
+}
 
 
 @dataclass(frozen=True)
@@ -195,9 +211,14 @@ def build_demo(
     photos: int = 6,
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    follow_ups: bool = False,
 ) -> DemoSummary:
-    """Add the demo programme: three workshops, their trainees, sessions, marks and photos."""
+    """Add the demo programme: three workshops, their trainees, sessions, marks and photos
+    (with `follow_ups`: a year earlier, with baselines and 3/6/12-month follow-ups)."""
     rng = random.Random(seed)
+    # Its own generator: the rest of the demo is the same with or without follow-ups.
+    outcome_rng = random.Random(seed * 7919 + 1)
+    first_session = FOLLOW_UP_FIRST_SESSION if follow_ups else FIRST_SESSION
     previous_ids = ctx.sync.ids
     ctx.sync.ids = IdFactory(seed)
     marks = 0
@@ -210,7 +231,7 @@ def build_demo(
             workshops: list[Workshop] = []
             plan_sessions: list[list[TrainingSession]] = []
             for index, plan in enumerate(PLANS):
-                start = FIRST_SESSION + dt.timedelta(days=index)
+                start = first_session + dt.timedelta(days=index)
                 workshop = Workshop(
                     title=plan.title,
                     category=plan.category,
@@ -286,6 +307,8 @@ def build_demo(
                                 )
                             )
                             marks += 1
+                        if follow_ups:
+                            _add_follow_ups(session, outcome_rng, plan, workshop, trainee.id)
                 done += len(batch)
                 if progress:
                     progress(done, trainees)
@@ -293,6 +316,44 @@ def build_demo(
     finally:
         ctx.sync.ids = previous_ids
     return DemoSummary(len(workshops), trainees, sessions * len(workshops), marks, photo_count)
+
+
+def _add_follow_ups(
+    session: Session, rng: random.Random, plan: _WorkshopPlan, workshop: Workshop, trainee_id: str
+) -> None:
+    """A trainee's baseline and later follow-ups with plausible numbers (some left out)."""
+    low, high, step = INCOME[plan.country]
+    income = rng.randint(low // step, high // step) * step
+    paid, family = rng.choice((0, 0, 0, 1, 1, 2)), rng.randint(0, 3)
+    units = rng.randint(5, 60)
+    price = rng.randint(5, 60) * (30 if plan.currency == "TWD" else 10)
+    for index, period in enumerate(ALL_PERIODS):
+        if index:  # after the workshop, results move (mostly up)
+            income = max(0, round(income * (1 + rng.gauss(0.08, 0.12)) / step) * step)
+            units = max(0, round(units * (1 + rng.gauss(0.1, 0.2))))
+            paid += rng.random() < 0.15
+            family = max(0, family + rng.choice((-1, 0, 0, 0, 1)))
+        if rng.random() >= FOLLOW_UP_SHARE[period]:
+            continue
+        due = due_date(period, workshop.start_date, workshop.end_date)
+        if due is None:
+            continue
+        session.add(
+            FollowUp(
+                id=follow_up_id(workshop.id, trainee_id, period),
+                trainee_id=trainee_id,
+                workshop_id=workshop.id,
+                period=period,
+                date=due + dt.timedelta(days=rng.randint(0, 21 if index else 3)),
+                monthly_income=Decimal(income),
+                currency=plan.currency,
+                employed_paid=paid,
+                employed_family=family,
+                units_sold=units,
+                main_price=Decimal(price),
+                new_markets=rng.choice(MARKETS[plan.country]) if rng.random() < 0.2 else None,
+            )
+        )
 
 
 def _add_products(
