@@ -28,6 +28,7 @@ def register(commands: Any) -> None:
         help=_("language of the report: en, es or zh_Hant_TW (default: the workshop's)"),
     )
     p.add_argument("--paper", help=_("letter or a4 (default: the usual one in the country)"))
+    __import__("otop_desktop.cli_impact").cli_impact.add_impact(group)
 
 
 def _attendance(args: argparse.Namespace, ctx: AppContext) -> int:
