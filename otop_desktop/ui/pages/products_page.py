@@ -156,7 +156,7 @@ class ProductsPage(QWidget):
         # Sized for the left two thirds of a 1366 px screen; cells cut short say all on hover.
         metrics = self.view.fontMetrics()
         header.setMinimumSectionSize(40)
-        for column, chars in ((1, 11), (2, 16), (3, 17), (4, 14), (5, 6)):
+        for column, chars in ((1, 11), (2, 16), (3, 17), (4, 17), (5, 6)):
             header.resizeSection(column, metrics.averageCharWidth() * chars + 12)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.view.activated.connect(lambda _index: self.edit_product())
