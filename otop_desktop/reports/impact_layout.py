@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n.formatting import first_upper
 from otop_desktop.reports.impact_charts import count_chart
 from otop_desktop.reports.impact_format import ReportFormat
 
@@ -104,6 +105,8 @@ def count_part(
     width: float,
 ) -> Flowable:
     """A heading, the bar chart of `items` and its table (with shares of `whole` if given)."""
+    # Labels are lower-case in the catalogs (sentences use them): a cell starts with a capital.
+    items = [(first_upper(label), count) for label, count in items]
     chart = count_chart(items, font, width * CHART_SHARE - 6, fm.count_axis)
     head = [_("Group"), _("Count")] + ([_("Share")] if whole is not None else [])
     rows: list[list[Any]] = [head]

@@ -243,20 +243,20 @@ def _income(data: ImpactReportData, fm: ReportFormat, font: str, width: float) -
                 "For each trainee with a baseline, the monthly income at the follow-up minus "
                 "the income at the baseline, in one currency; the median of those changes."
             ),
-            style(font, 8.5, textColor=GREY, spaceAfter=4),
+            style(font, 8.5, textColor=GREY, spaceAfter=4, keepWithNext=1),
         ),
     ]
     if not f.income_change:
         out.append(para(_("No incomes recorded: no data."), style(font, 9)))
     for series in f.income_change:
-        name = fm.currency_name(series.currency)
+        name = first_upper(fm.currency_name(series.currency))  # "quetzal" in Spanish
         if series.converted:
             title = _("Converted to {currency} with the rates entered").format(
                 currency=series.currency
             )
         else:
             title = _("{name} ({code})").format(name=name, code=series.currency)
-        points = [(p.label, p.value) for p in series.points]
+        points = [(first_upper(p.label), p.value) for p in series.points]
 
         def fmt(value: float, code: str = series.currency) -> str:
             return fm.change(value, code)
@@ -265,7 +265,7 @@ def _income(data: ImpactReportData, fm: ReportFormat, font: str, width: float) -
         rows: list[list[Any]] = [[_("Follow-up"), _("Median change"), _("Counted")]]
         for p in series.points:
             shown = fmt(p.value) if p.value is not None else MISSING
-            rows.append([p.label, shown, counted(fm, p.n)])
+            rows.append([first_upper(p.label), shown, counted(fm, p.n)])
         rest = width * (1 - CHART_SHARE) - 10
         numbers = table(rows, [rest * 0.34, rest * 0.38, rest * 0.28], font)
         out.append(
@@ -317,7 +317,7 @@ def _work(data: ImpactReportData, fm: ReportFormat, font: str, width: float) -> 
     )
     for title, points, fmt in parts:
         chart = period_chart(
-            [(p.label, p.value) for p in points],
+            [(first_upper(p.label), p.value) for p in points],
             font,
             width * CHART_SHARE - 6,
             4.4 * cm,
@@ -327,7 +327,11 @@ def _work(data: ImpactReportData, fm: ReportFormat, font: str, width: float) -> 
         rows: list[list[Any]] = [[_("Follow-up"), _("Value"), _("Counted")]]
         for p in points:
             rows.append(
-                [p.label, fmt(p.value) if p.value is not None else MISSING, counted(fm, p.n)]
+                [
+                    first_upper(p.label),
+                    fmt(p.value) if p.value is not None else MISSING,
+                    counted(fm, p.n),
+                ]
             )
         rest = width * (1 - CHART_SHARE) - 10
         numbers = table(rows, [rest * 0.36, rest * 0.3, rest * 0.34], font)
