@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from otop_desktop.domain.attendance_rules import DEFAULT_MIN_RATE
 from otop_desktop.domain.enums import OrganisationKind, ProductCategory
 from otop_desktop.domain.errors import ValidationError
+from otop_desktop.domain.follow_up_dates import LATER_PERIODS, schedule_periods
 from otop_desktop.domain.text import fold
 from otop_desktop.i18n import _, formatting
 from otop_desktop.services.context import AppContext
@@ -196,7 +197,33 @@ class WorkshopDialog(QDialog):
         column.addLayout(rate_row)
         column.addWidget(self.late_check)
         column.addWidget(self.excused_check)
+        column.addSpacing(8)
+        column.addLayout(self._schedule_part())
         return column
+
+    def _schedule_part(self) -> QVBoxLayout:
+        heading = QLabel(_("Follow-ups after the workshop"))
+        heading.setObjectName("sectionHeading")
+        # The baseline is always due at the start; these are counted from the end date.
+        self.schedule_checks = {
+            period: QCheckBox(text)
+            for period, text in zip(
+                LATER_PERIODS, (_("3 months"), _("6 months"), _("12 months")), strict=True
+            )
+        }
+        row = QHBoxLayout()
+        for check in self.schedule_checks.values():
+            check.setChecked(True)
+            row.addWidget(check)
+        row.addStretch(1)
+        schedule_error = FieldError()
+        self.field_errors.errors["follow_up_schedule"] = schedule_error
+        self.field_errors.fields["follow_up_schedule"] = self.schedule_checks[LATER_PERIODS[0]]
+        part = QVBoxLayout()
+        part.addWidget(heading)
+        part.addLayout(row)
+        part.addWidget(schedule_error)
+        return part
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
@@ -206,6 +233,7 @@ class WorkshopDialog(QDialog):
             self.min_rate_spin,
             self.late_check,
             self.excused_check,
+            *self.schedule_checks.values(),
         ]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -238,6 +266,9 @@ class WorkshopDialog(QDialog):
         self.min_rate_spin.setValue(round(workshop.min_attendance_rate * 100))
         self.late_check.setChecked(workshop.rule.late_counts)
         self.excused_check.setChecked(workshop.rule.excused_counts)
+        scheduled = schedule_periods(workshop.follow_up_schedule)
+        for period, check in self.schedule_checks.items():
+            check.setChecked(period in scheduled)
 
     # --- partners -----------------------------------------------------------------------------
 
@@ -300,6 +331,7 @@ class WorkshopDialog(QDialog):
             "min_attendance_rate": self.min_rate_spin.value() / 100,
             "late_counts": self.late_check.isChecked(),
             "excused_counts": self.excused_check.isChecked(),
+            "follow_up_schedule": [p for p, c in self.schedule_checks.items() if c.isChecked()],
         }
 
     def save(self) -> None:
