@@ -21,6 +21,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 import attendance_page  # noqa: E402
 import certificates  # noqa: E402
 import core  # noqa: E402
+import dashboard  # noqa: E402
 import gallery  # noqa: E402
 import photos_ingest  # noqa: E402
 import roster  # noqa: E402
@@ -65,6 +66,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
         roster.roster_import,
     ),
     ("certificates_500", ("certificates_500",), certificates.certificate_rows),
+    ("dashboard_50k_ms", ("dashboard_50k_ms",), dashboard.dashboard),
 ]
 ALIASES = {"reimport_100k": "import_100k", "export_100k": "import_100k"}
 LAST_RUN = HERE / "last-run.txt"
