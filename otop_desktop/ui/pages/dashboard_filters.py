@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,6 @@ class DashboardFilters(QWidget):
     """Country, workshop, from, to and currency, in one row; `changed` once they settle."""
 
     changed = Signal()
-    rates_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,10 +68,6 @@ class DashboardFilters(QWidget):
                 "or converted with the exchange rates you entered"
             )
         )
-        self.rates_button = QPushButton(_("Exchange rates…"))
-        self.rates_button.setFlat(True)
-        self.rates_button.setStyleSheet("color: palette(link); text-decoration: underline;")
-        self.rates_button.clicked.connect(self.rates_requested)
 
         # Two rows: one would not fit beside the navigation on a small screen in Spanish.
         where = QHBoxLayout()
@@ -90,7 +84,6 @@ class DashboardFilters(QWidget):
             row.addWidget(label)
             row.addWidget(widget, stretch)
         where.addStretch(1)
-        when.addWidget(self.rates_button)
         when.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -137,12 +137,18 @@ class DashboardPage(QWidget):
         top.addWidget(heading)
         top.addSpacing(12)
         top.addWidget(self.status_label, 1)
+        # A link rather than a button: the rates belong to the "Amounts" filter below.
+        self.rates_button = QPushButton(_("Exchange rates…"))
+        self.rates_button.setFlat(True)
+        self.rates_button.setStyleSheet("color: palette(link); text-decoration: underline;")
+        self.rates_button.setToolTip(_("The rates used to convert amounts into one currency"))
+        self.rates_button.clicked.connect(self.open_rates)
+        top.addWidget(self.rates_button)
         top.addWidget(self.report_button)
         top.addWidget(self.export_button)
 
         self.filters = DashboardFilters()
         self.filters.changed.connect(self.reload)
-        self.filters.rates_requested.connect(self.open_rates)
 
         self.trainees_tile = _Tile(_("trainees trained"))
         self.women_tile = _Tile(_("women"))
