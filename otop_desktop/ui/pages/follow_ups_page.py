@@ -151,7 +151,7 @@ class FollowUpsPage(QWidget):
         self.workshop_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.workshop_combo.setMinimumContentsLength(16)
+        self.workshop_combo.setMinimumContentsLength(10)
         self.workshop_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.workshop_combo.activated.connect(self._workshop_picked)
         self.period_combo = QComboBox()
@@ -162,9 +162,8 @@ class FollowUpsPage(QWidget):
         period_label_widget = QLabel(_("&Period:"))
         period_label_widget.setBuddy(self.period_combo)
         self.due_on_label = QLabel()
+        # The heading on a line of its own: the page stays narrow enough for a small window.
         choice = QHBoxLayout()
-        choice.addWidget(entry_heading)
-        choice.addSpacing(12)
         choice.addWidget(workshop_label)
         choice.addWidget(self.workshop_combo, 1)
         choice.addWidget(period_label_widget)
@@ -208,6 +207,7 @@ class FollowUpsPage(QWidget):
         part = QWidget()
         layout = QVBoxLayout(part)
         layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(entry_heading)
         layout.addLayout(choice)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.view, 1)
