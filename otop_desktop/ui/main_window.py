@@ -18,6 +18,8 @@ from otop_desktop.services.laptop import ThisLaptop, this_laptop
 from otop_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from otop_desktop.ui.pages.attendance_page import AttendancePage
 from otop_desktop.ui.pages.certificates_page import CertificatesPage
+from otop_desktop.ui.pages.dashboard_page import DashboardPage
+from otop_desktop.ui.pages.follow_ups_page import FollowUpsPage
 from otop_desktop.ui.pages.organisations_page import OrganisationsPage
 from otop_desktop.ui.pages.products_page import ProductsPage
 from otop_desktop.ui.pages.sync_page import SyncPage
@@ -25,6 +27,7 @@ from otop_desktop.ui.pages.trainees_page import TraineesPage
 from otop_desktop.ui.pages.workshops_page import WorkshopsPage
 from otop_desktop.ui.shell import DEFAULT_SIZE, START_PAGE_ENV, STYLE, MainWindowShell
 from otop_desktop.ui.tasks import LAPTOP, TaskRunner
+from otop_desktop.ui.widgets.follow_up_status import FollowUpStatus
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -41,9 +44,11 @@ NEW_REPLICA_EVENT = "new-replica-id"
 Page = (
     WorkshopsPage
     | AttendancePage
+    | FollowUpsPage
     | TraineesPage
     | ProductsPage
     | CertificatesPage
+    | DashboardPage
     | OrganisationsPage
     | SyncPage
 )
@@ -66,12 +71,17 @@ class Desk(QObject):
         self.pages: list[Page] = [
             workshops,
             self.attendance,
+            FollowUpsPage(ctx, runner),
             TraineesPage(ctx, runner),
             ProductsPage(ctx, runner),
             CertificatesPage(ctx, runner),
+            DashboardPage(ctx, runner),
             OrganisationsPage(ctx, runner),
             SyncPage(ctx, runner),
         ]
+        due = FollowUpStatus(ctx, runner, window)
+        due.open_requested.connect(lambda: window.show_page(FollowUpsPage.key))
+        window.statusBar().addWidget(due)
         location = database_home(ctx)
         window.database_label.setText(_("Database: {location}").format(location=location))
         window.database_label.setToolTip(location)

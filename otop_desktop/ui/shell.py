@@ -62,9 +62,11 @@ START_PAGE_ENV = "OTOP_START_PAGE"
 PAGE_ENTRIES: tuple[tuple[str, str], ...] = (
     ("workshops", N_("Workshops")),
     ("attendance", N_("Attendance")),
+    ("follow_ups", N_("Follow-ups")),
     ("trainees", N_("Trainees")),
     ("products", N_("Products")),
     ("certificates", N_("Certificates")),
+    ("dashboard", N_("Dashboard")),
     ("organisations", N_("Organisations")),
     ("sync", N_("Sync")),
 )

@@ -20,7 +20,8 @@ from otop_desktop.ui import settings, startup
 from otop_desktop.ui.fast_start import WINDOW_OPTIONS, opens_window
 from otop_desktop.ui.launch import launch
 from otop_desktop.ui.pages.sync_page import SyncPage
-from otop_desktop.ui.shell import MainWindowShell
+from otop_desktop.ui.pages.trainees_page import TraineesPage
+from otop_desktop.ui.shell import PAGE_ENTRIES, MainWindowShell
 from otop_desktop.ui.tasks import TaskRunner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,9 +119,11 @@ def test_the_shell_shows_the_opening_state_until_the_pages_come(
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "Workshops",
         "Attendance",
+        "Follow-ups",
         "Trainees",
         "Products",
         "Certificates",
+        "Dashboard",
         "Organisations",
         "Sync",
     ]
@@ -131,12 +134,12 @@ def test_the_shell_shows_the_opening_state_until_the_pages_come(
     window.attach(demo_ctx, runner)
     assert runner.wait_idle(10_000)
 
-    assert len(window.pages) == 7
+    assert len(window.pages) == len(PAGE_ENTRIES)
     assert window.stack.indexOf(window.opening_label) == -1
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == [page.title for page in window.pages]
     assert window.current_page_key() == "trainees"
-    assert window.stack.currentWidget() is window.pages[2]
+    assert isinstance(window.stack.currentWidget(), TraineesPage)
     assert window.settings_action.isEnabled()
     assert "test-laptop" in window.laptop_label.text()
     assert str(demo_ctx.data_dir.database) in window.about_text()

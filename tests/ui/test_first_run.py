@@ -164,9 +164,9 @@ def test_a_first_start_asks_and_switches_the_window_to_the_language_chosen(
 
     assert code == 0
     set_locale("es")
-    spanish = [_("Workshops"), _("Attendance"), _("Trainees")]
-    assert spanish != ["Workshops", "Attendance", "Trainees"]
-    assert seen["nav"][:3] == spanish  # the window behind the dialog, made again in Spanish
+    spanish = [_("Workshops"), _("Attendance"), _("Follow-ups"), _("Trainees")]
+    assert spanish != ["Workshops", "Attendance", "Follow-ups", "Trainees"]
+    assert seen["nav"][:4] == spanish  # the window behind the dialog, made again in Spanish
     ctx = open_context(data_dir)
     try:
         assert first_run_done(ctx)

@@ -263,6 +263,38 @@ def test_every_page_and_dialog_is_translated(
         _walk(runner, dialog, name, found)
         dialog.reject()
 
+    # Follow-ups: a workshop's table with a refused cell, the form, the question on leaving,
+    # the exchange rates (with a refused rate).
+    from otop_desktop.ui.pages.follow_ups_page import FollowUpsPage
+
+    follow_ups = next(p for p in window.pages if isinstance(p, FollowUpsPage))
+    window.show_page("follow_ups")
+    follow_ups.choose(workshop.id, "baseline")
+    _settle(runner)
+    assert follow_ups.model.rowCount() > 0
+    line = follow_ups.model.rows()[0]
+    follow_ups.model.setData(
+        follow_ups.model.index(0, follow_ups.model.column_of("monthly_income")), "-5"
+    )
+    _walk(runner, window, "follow-ups with a refused cell", found)
+    form = follow_ups.open_form(workshop.id, line.trainee_id, "baseline", line.name, "x")
+    _walk(runner, form, "follow-up form", found)
+    form.edits["employed_paid"].setText("-1")
+    form.save()
+    _walk(runner, form, "follow-up form refused", found)
+    form.reject()
+    window.show_page("workshops")
+    assert follow_ups.question is not None
+    _walk(runner, follow_ups.question, "unsaved follow-ups", found)
+    next(b for b in follow_ups.question.buttons() if "Discard" in b.text()).click()
+    _settle(runner)
+    rates = follow_ups.open_rates()
+    _walk(runner, rates, "exchange rates", found)
+    rates.rate_edit.setText("abc")
+    rates.add_rate()
+    _walk(runner, rates, "exchange rate refused", found)
+    rates.reject()
+
     # Trainees: new, open, enrol, merge, duplicate review, roster import.
     trainees = pages[TraineesPage]
     assert isinstance(trainees, TraineesPage)
@@ -373,6 +405,20 @@ def test_every_page_and_dialog_is_translated(
     catalogue = products.make_catalogue()
     _walk(runner, catalogue, "catalogue", found)
     catalogue.reject()
+
+    # Dashboard: converted amounts (nothing to convert), the export's message.
+    from otop_desktop.ui.pages.dashboard_page import DashboardPage
+
+    dashboard = pages[DashboardPage]
+    assert isinstance(dashboard, DashboardPage)
+    window.show_page("dashboard")
+    dashboard.filters.choose(dashboard.filters.currency_combo, "USD")
+    dashboard.filters.flush()
+    _walk(runner, window, "dashboard in USD", found)
+    dashboard.work._exported(tmp_path / "outcomes.xlsx")
+    assert dashboard.work.box is not None
+    _walk(runner, dashboard.work.box, "outcome export saved", found)
+    dashboard.work.box.reject()
 
     # Organisations: new and edit.
     organisations = pages[OrganisationsPage]

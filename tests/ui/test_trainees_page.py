@@ -32,8 +32,7 @@ from otop_desktop.ui.tasks import TaskRunner
 
 def _page(window: MainWindow) -> TraineesPage:
     window.show_page("trainees")
-    page = window.pages[2]
-    assert isinstance(page, TraineesPage)
+    page = next(p for p in window.pages if isinstance(p, TraineesPage))
     return page
 
 
