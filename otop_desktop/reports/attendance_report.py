@@ -48,11 +48,11 @@ from otop_desktop.reports.attendance_data import (
     legend,
     mark_symbols,
 )
-from otop_desktop.reports.fit_text import FitText
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
 from otop_desktop.reports.numbered_canvas import numbered_canvas
 from otop_desktop.reports.paper import page_size
+from otop_desktop.reports.text_fit import FitText
 
 MARGIN = 1.3 * cm
 MARK_WIDTH = 0.8 * cm

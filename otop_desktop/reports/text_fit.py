@@ -1,20 +1,26 @@
-"""Fitting a line of text into a box width: smaller type first, then two lines, never wider.
+"""Fitting text into a box width: smaller type first, then more lines, never wider.
 
 Names and workshop titles on certificates come in every length ("陳美玲", or a 120-letter name
 with four surnames); a line is shrunk to a floor size, then wrapped into two lines at the
 floor (or smaller, for absurd lengths), so nothing runs past the border or is cut off.
+Table cells (FitText) shrink to a smallest size, then wrap into as many lines as they need.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
 
 # Han, kana, bopomofo, CJK punctuation and full-width forms: such text breaks between any two.
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 LEADING = 1.22  # line height as a multiple of the font size
+CELL_LEADING = 1.2  # a table cell's line height: rows stay compact
+MIN_SIZE = 5.0  # a table cell's text is still readable on paper; below it the text wraps
 
 
 @dataclass(frozen=True)
@@ -78,3 +84,78 @@ def fit_text(text: str, font: str, width: float, *, size: float, floor: float) -
         return FittedText(one_line, (text,))
     # Never larger than the floor: a longer name must not come out in bigger letters.
     return FittedText(min(floor, width / wider), (first, second))
+
+
+# --- table cells ---------------------------------------------------------------------------
+
+
+def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` in lines no wider than `width`: between words, else between characters (CJK)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if stringWidth(candidate, font, size) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:
+            if line and stringWidth(line + char, font, size) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+class FitText(Flowable):  # type: ignore[misc]  # ReportLab has no type hints
+    """`text` drawn at `size`, or smaller until it fits the cell; never past its edge."""
+
+    def __init__(
+        self,
+        text: str,
+        font: str,
+        size: float,
+        color: Any = colors.black,
+        min_size: float = MIN_SIZE,
+        centred: bool = False,
+    ) -> None:
+        super().__init__()
+        self.text, self.font, self.size, self.color, self.min_size = (
+            text,
+            font,
+            size,
+            color,
+            min_size,
+        )
+        self.centred = centred
+        self.drawn_size = size
+        self.lines = [text]
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        size = self.size
+        while size > self.min_size and stringWidth(self.text, self.font, size) > avail_width:
+            size = max(self.min_size, size - 0.25)
+        self.drawn_size = size
+        if stringWidth(self.text, self.font, size) <= avail_width:
+            self.lines = [self.text]
+        else:
+            self.lines = break_lines(self.text, self.font, size, avail_width)
+        self.width = avail_width
+        self.height = len(self.lines) * size * CELL_LEADING
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setFont(self.font, self.drawn_size)
+        self.canv.setFillColor(self.color)
+        step = self.drawn_size * CELL_LEADING
+        for index, line in enumerate(self.lines):
+            # The baseline sits a little above the line's bottom, room for descenders.
+            y = self.height - (index + 1) * step + step * 0.22
+            if self.centred:
+                self.canv.drawCentredString(self.width / 2, y, line)
+            else:
+                self.canv.drawString(0, y, line)

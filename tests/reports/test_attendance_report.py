@@ -25,9 +25,9 @@ from otop_desktop.reports.attendance_data import (
 )
 from otop_desktop.reports.attendance_report import write_attendance_pdf
 from otop_desktop.reports.attendance_workbook import write_attendance_xlsx
-from otop_desktop.reports.fit_text import MIN_SIZE, FitText
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language
+from otop_desktop.reports.text_fit import MIN_SIZE, FitText
 
 POPPLER = all(shutil.which(t) for t in ("pdffonts", "pdftotext", "pdfinfo"))
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="needs poppler-utils")
