@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otop_desktop.db.models import (
@@ -367,12 +368,27 @@ def _add_products(
     }
     made = 0
     with ctx.unit_of_work() as session:
+        # Makers taken in a fixed order, not from `rng`: the rest of the demo stays as it was.
+        makers = {
+            w.id: list(
+                session.scalars(
+                    select(Enrollment.trainee_id)
+                    .where(Enrollment.workshop_id == w.id)
+                    .order_by(Enrollment.trainee_id)
+                )
+            )
+            for w in workshops
+        }
         for index in range(photos):
             workshop = workshops[index % len(workshops)]
+            enrolled = makers[workshop.id]
+            turn = index // len(workshops)
+            maker = enrolled[(turn * 5 + 1) % len(enrolled)] if enrolled else None
             plan = PLANS[index % len(PLANS)]
             name = product_names[plan.country][(index // len(workshops)) % 3]
             product = Product(
                 name=name,
+                owner_trainee_id=maker,
                 workshop_id=workshop.id,
                 category=plan.category,
                 origin_town=plan.towns[0],

@@ -118,4 +118,4 @@ def finish_first_run(
     mark_demo_offered(ctx)
     if not wanted:
         return None
-    return build_demo(ctx, progress=report)
+    return build_demo(ctx, progress=report, follow_ups=True)

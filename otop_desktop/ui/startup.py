@@ -40,4 +40,4 @@ def add_demo_if_empty(
     if not should_offer_demo(ctx):
         return None
     mark_demo_offered(ctx)
-    return build_demo(ctx, progress=report)
+    return build_demo(ctx, progress=report, follow_ups=True)
