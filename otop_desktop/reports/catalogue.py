@@ -39,7 +39,6 @@ from otop_desktop.i18n import _, ngettext
 from otop_desktop.i18n.catalogs import babel_locale
 from otop_desktop.i18n.formatting import country_name, label_of, money
 from otop_desktop.reports.catalogue_parts import (
-    GREY,
     MARGIN,
     Cancelled,
     PhotoBox,
@@ -49,6 +48,7 @@ from otop_desktop.reports.catalogue_parts import (
 )
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
+from otop_desktop.reports.numbered_canvas import GREY
 from otop_desktop.reports.paper import page_size
 
 MAIN_SHARE = 0.42  # of the frame height, for the main photo

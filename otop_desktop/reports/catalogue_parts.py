@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, ImageOps
 from reportlab.lib import colors
@@ -18,11 +17,11 @@ from reportlab.platypus import Flowable
 
 from otop_desktop.domain.errors import OperationCancelled
 from otop_desktop.i18n import _
+from otop_desktop.reports.numbered_canvas import GREY, page_count_canvas
 
 MARGIN = 1.5 * cm
 DPI = 200  # photos are downscaled to this for their box: sharp in print, small PDF
 JPEG_QUALITY = 85
-GREY = colors.Color(0.35, 0.35, 0.35)
 BOX_FILL = colors.Color(0.94, 0.94, 0.94)
 BOX_LINE = colors.Color(0.75, 0.75, 0.75)
 
@@ -145,41 +144,21 @@ def numbered_canvas(font: str, page_text: str, running: str) -> Callable[..., Ca
     """A canvas that writes the running title and "page x / y" under every page after the
     cover, once the number of pages is known."""
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def decorate(canvas: Canvas, page: int, total: int) -> None:
+        if page == 1:
+            return  # the cover
+        width, _height = canvas._pagesize
+        canvas.setFont(font, 8)
+        canvas.setFillColor(GREY)
+        baseline = MARGIN / 2
+        number = page_text.format(page=page, pages=total)
+        canvas.drawRightString(width - MARGIN, baseline, number)
+        room = width - 2 * MARGIN - stringWidth(number, font, 8) - 1 * cm
+        text = running
+        # A long title is shortened rather than run into the page number.
+        while len(text) > 1 and stringWidth(text, font, 8) > room:
+            text = text[:-2] + "…"
+        if text:
+            canvas.drawString(MARGIN, baseline, text)
 
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            width, _height = self._pagesize
-            page = self.getPageNumber()
-            if page == 1:
-                return  # the cover
-            self.saveState()
-            self.setFont(font, 8)
-            self.setFillColor(GREY)
-            baseline = MARGIN / 2
-            number = page_text.format(page=page, pages=total)
-            self.drawRightString(width - MARGIN, baseline, number)
-            room = width - 2 * MARGIN - stringWidth(number, font, 8) - 1 * cm
-            text = running
-            # A long title is shortened rather than run into the page number.
-            while len(text) > 1 and stringWidth(text, font, 8) > room:
-                text = text[:-2] + "…"
-            if text:
-                self.drawString(MARGIN, baseline, text)
-            self.restoreState()
-
-    return NumberedCanvas
+    return page_count_canvas(decorate)

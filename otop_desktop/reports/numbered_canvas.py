@@ -1,4 +1,4 @@
-"""A ReportLab canvas that numbers pages "x / y" once the page count is known."""
+"""ReportLab canvases that number pages "x / y" once the page count is known."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 GREY = colors.Color(0.35, 0.35, 0.35)
 
+# Draws a page's furniture: (canvas, page number, number of pages).
+Decorate = Callable[[Canvas, int, int], None]
 
-def numbered_canvas(
-    font: str, page_text: str, running: str, footer: str, margin: float
-) -> Callable[..., Canvas]:
-    """A canvas class that writes `page_text` ({page}, {pages}) at the bottom right and
-    `footer` at the bottom left of every page, and `running` atop every page after the first."""
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
+def page_count_canvas(decorate: Decorate) -> Callable[..., Canvas]:
+    """A canvas class that calls `decorate` on every page once the number of pages is known."""
+
+    class PageCountCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
@@ -31,23 +31,29 @@ def numbered_canvas(
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                self._decorate(total)
+                self.saveState()
+                decorate(self, self.getPageNumber(), total)
+                self.restoreState()
                 super().showPage()
             super().save()
 
-        def _decorate(self, total: int) -> None:
-            width, height = self._pagesize
-            page = self.getPageNumber()
-            self.saveState()
-            self.setFont(font, 7.5)
-            self.setFillColor(GREY)
-            if footer:
-                self.drawString(margin, margin / 2, footer)
-            self.drawRightString(
-                width - margin, margin / 2, page_text.format(page=page, pages=total)
-            )
-            if page > 1 and running:
-                self.drawString(margin, height - margin / 2 - 4, running)
-            self.restoreState()
+    return PageCountCanvas
 
-    return NumberedCanvas
+
+def numbered_canvas(
+    font: str, page_text: str, running: str, footer: str, margin: float
+) -> Callable[..., Canvas]:
+    """A canvas class that writes `page_text` ({page}, {pages}) at the bottom right and
+    `footer` at the bottom left of every page, and `running` atop every page after the first."""
+
+    def decorate(canvas: Canvas, page: int, total: int) -> None:
+        width, height = canvas._pagesize
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(GREY)
+        if footer:
+            canvas.drawString(margin, margin / 2, footer)
+        canvas.drawRightString(width - margin, margin / 2, page_text.format(page=page, pages=total))
+        if page > 1 and running:
+            canvas.drawString(margin, height - margin / 2 - 4, running)
+
+    return page_count_canvas(decorate)

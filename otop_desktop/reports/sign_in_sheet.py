@@ -34,6 +34,7 @@ from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _, pgettext
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
+from otop_desktop.reports.numbered_canvas import GREY, page_count_canvas
 from otop_desktop.reports.paper import page_size
 
 MARGIN = 1.5 * cm
@@ -328,35 +329,15 @@ def _numbered_canvas(font: str, page_text: str, running: str) -> Callable[..., C
     """A canvas that writes "page x / y" on every page (and a running title after the first)
     once the number of pages is known."""
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def decorate(canvas: Canvas, page: int, total: int) -> None:
+        width, height = canvas._pagesize
+        canvas.setFont(font, 8)
+        canvas.setFillColor(GREY)
+        canvas.drawCentredString(width / 2, MARGIN / 2, page_text.format(page=page, pages=total))
+        if page > 1 and running:
+            canvas.drawString(MARGIN, height - MARGIN / 2 - 4, running)
 
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            width, height = self._pagesize
-            page = self.getPageNumber()
-            self.saveState()
-            self.setFont(font, 8)
-            self.setFillColor(colors.Color(0.35, 0.35, 0.35))
-            self.drawCentredString(width / 2, MARGIN / 2, page_text.format(page=page, pages=total))
-            if page > 1 and running:
-                self.drawString(MARGIN, height - MARGIN / 2 - 4, running)
-            self.restoreState()
-
-    return NumberedCanvas
+    return page_count_canvas(decorate)
 
 
 def names_of(entries: Sequence[tuple[str, str | None]]) -> tuple[SheetName, ...]:
