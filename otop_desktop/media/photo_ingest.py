@@ -18,9 +18,9 @@ from typing import IO, TYPE_CHECKING
 
 from PIL import Image
 
+from otop_desktop.atomic_file import write_atomic
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _
-from otop_desktop.media.atomic_write import write_atomic
 from otop_desktop.media.decode import SUFFIX_OF_FORMAT, Decoded, decode_photo
 from otop_desktop.media.exif_clean import minimal_exif, taken_at
 from otop_desktop.media.photo_errors import PhotoError, not_saved

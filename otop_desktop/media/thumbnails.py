@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
+from otop_desktop.atomic_file import write_atomic
 from otop_desktop.i18n import _
-from otop_desktop.media.atomic_write import write_atomic
 from otop_desktop.media.decode import decode_photo, scaled_size
 from otop_desktop.media.photo_errors import PhotoError, not_saved
 from otop_desktop.media.store import BlobStore, StoreError

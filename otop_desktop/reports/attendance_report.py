@@ -33,11 +33,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from otop_desktop.atomic_file import write_atomically
 from otop_desktop.domain.enums import AttendanceStatus
 from otop_desktop.domain.errors import OperationCancelled
 from otop_desktop.i18n import _
 from otop_desktop.i18n.formatting import percent
-from otop_desktop.reports.atomic import write_atomically
 from otop_desktop.reports.attendance_chart import rate_chart
 from otop_desktop.reports.attendance_data import (
     AttendanceReportData,

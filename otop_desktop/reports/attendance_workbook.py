@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from otop_desktop.atomic_file import write_atomically
 from otop_desktop.domain.enums import AttendanceStatus
 from otop_desktop.domain.errors import OperationCancelled
 from otop_desktop.i18n import _
 from otop_desktop.i18n.formatting import country_name, day
-from otop_desktop.reports.atomic import write_atomically
 from otop_desktop.reports.attendance_data import (
     AttendanceReportData,
     Cancelled,

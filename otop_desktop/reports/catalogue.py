@@ -4,9 +4,7 @@ buyers."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -33,8 +31,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from otop_desktop.atomic_file import SHARED, writing
 from otop_desktop.domain.enums import ProductCategory
-from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.i18n.catalogs import babel_locale
 from otop_desktop.i18n.formatting import country_name, label_of, money
@@ -111,39 +109,15 @@ def write_catalogue_pdf(
     size = page_size(paper, data.country)
     font = pdf_font()
     path = Path(path)
-    try:
-        handle, part_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.stem}.", suffix=".part"
-        )
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-    os.close(handle)
-    part = Path(part_name)
-    try:
+    # Cancelled or failed: no half-written catalogue is left in the folder.
+    with writing(path, mode=SHARED) as part:
         # Every word, number and country name below is in the document's language, on this
         # thread only: a catalogue written in the background leaves the window as it is.
         with document_language(data.locale):
             _build(data, font, size, part, report, cancelled)
-        # mkstemp makes the file private; a catalogue is for sharing.
-        os.chmod(part, 0o644)
-        os.replace(part, path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise _cannot_write(path, exc) from exc
-    except BaseException:
-        # Cancelled or failed: no half-written catalogue is left in the folder.
-        part.unlink(missing_ok=True)
-        raise
     if report:
         report(len(data.items), len(data.items))
     return path
-
-
-def _cannot_write(path: Path, exc: OSError) -> ValidationError:
-    return ValidationError(
-        _("{name} cannot be written: {reason}").format(name=path.name, reason=exc.strerror or exc),
-        "path",
-    )
 
 
 # --- the document ------------------------------------------------------------------------------

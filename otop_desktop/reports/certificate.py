@@ -19,6 +19,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import landscape
 from reportlab.pdfgen.canvas import Canvas
 
+from otop_desktop.atomic_file import SHARED, cannot_write, writing
 from otop_desktop.domain.errors import OperationCancelled, ValidationError
 from otop_desktop.i18n import SUPPORTED_LOCALES, _
 from otop_desktop.reports.certificate_layout import draw_certificate
@@ -89,13 +90,6 @@ def _page_size(paper: str) -> tuple[float, float]:
     return float(width), float(height)
 
 
-def _cannot_write(path: Path, exc: OSError) -> ValidationError:
-    return ValidationError(
-        _("{name} cannot be written: {reason}").format(name=path.name, reason=exc.strerror or exc),
-        "path",
-    )
-
-
 def _temp_beside(path: Path) -> Path:
     """A new empty temp file in `path`'s folder, so the final rename stays on one disk."""
     try:
@@ -103,10 +97,10 @@ def _temp_beside(path: Path) -> Path:
             dir=path.parent, prefix=f".{path.stem[:40]}.", suffix=".part"
         )
     except OSError as exc:
-        raise _cannot_write(path, exc) from exc
+        raise cannot_write(path, exc) from exc
     os.close(handle)
     # mkstemp makes the file private (0600); a certificate is an ordinary document.
-    os.chmod(name, 0o644)
+    os.chmod(name, SHARED)
     return Path(name)
 
 
@@ -173,17 +167,9 @@ def write_certificates(
     out = Path(out)
     if cancelled is not None and cancelled():
         raise OperationCancelled()
-    part = _temp_beside(out)
-    try:
+    # Cancelled or failed: no half-written PDF is left where people look for it.
+    with writing(out, mode=SHARED) as part:
         _draw_pdf(pages, part, chosen, size, _ticker(len(pages), report, cancelled))
-        os.replace(part, out)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise _cannot_write(out, exc) from exc
-    except BaseException:
-        # Cancelled or failed: no half-written PDF is left where people look for it.
-        part.unlink(missing_ok=True)
-        raise
     return out
 
 
@@ -204,7 +190,7 @@ def write_certificate_files(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _cannot_write(folder, exc) from exc
+        raise cannot_write(folder, exc) from exc
     targets = _unique_targets(folder, pages)
     tick = _ticker(len(pages), report, cancelled)
     parts: list[Path] = []
@@ -223,7 +209,7 @@ def write_certificate_files(
         for path in (*parts, *placed):
             path.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise _cannot_write(folder, exc) from exc
+            raise cannot_write(folder, exc) from exc
         raise
     return targets
 

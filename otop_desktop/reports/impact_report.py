@@ -26,10 +26,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from otop_desktop.atomic_file import write_atomically
 from otop_desktop.domain.errors import OperationCancelled
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.i18n.formatting import country_name, first_upper
-from otop_desktop.reports.atomic import write_atomically
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.impact_charts import period_chart
 from otop_desktop.reports.impact_data import Cancelled, ImpactReportData, Report

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from otop_desktop.domain.errors import ValidationError
+from otop_desktop.atomic_file import writing
 from otop_desktop.i18n import _, pgettext
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
@@ -141,32 +139,10 @@ def write_sign_in_sheet(data: SignInSheetData, path: Path, *, paper: str | None 
     labels = _labels(data)
     place = formatting_locale(data.locale, data.country)
     path = Path(path)
-    try:
-        handle, part_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.stem}.", suffix=".part"
-        )
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-    os.close(handle)
-    part = Path(part_name)
-    try:
+    # Whatever goes wrong, no half-written sheet is left beside the good ones.
+    with writing(path) as part:
         _build(data, labels, place, font, size, part)
-        os.replace(part, path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise _cannot_write(path, exc) from exc
-    except BaseException:
-        # Whatever went wrong, no half-written sheet is left beside the good ones.
-        part.unlink(missing_ok=True)
-        raise
     return path
-
-
-def _cannot_write(path: Path, exc: OSError) -> ValidationError:
-    return ValidationError(
-        _("{name} cannot be written: {reason}").format(name=path.name, reason=exc.strerror or exc),
-        "path",
-    )
 
 
 def _build(

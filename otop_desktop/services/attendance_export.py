@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from otop_desktop.atomic_file import SHARED, writing
 from otop_desktop.domain.enums import AttendanceStatus
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _
@@ -150,8 +151,9 @@ def export_attendance(
             report(done, total)
 
     targets = [path, sessions_csv_path(path)] if kind == "csv" else [path]
-    parts = [_part(target) for target in targets]
-    try:
+    # Written beside the targets, then renamed: a cancelled or failed export leaves no half file.
+    with ExitStack() as stack:
+        parts = [stack.enter_context(writing(target, mode=SHARED)) for target in targets]
         if kind == "csv":
             _write_csv(parts[0], trainee_headers, trainee_rows, progress)
             _write_csv(parts[1], session_headers, session_rows, None)
@@ -163,34 +165,9 @@ def export_attendance(
                 (session_headers, session_rows),
                 progress,
             )
-    except BaseException:
-        for part in parts:
-            part.unlink(missing_ok=True)
-        raise
-    _replace_all(parts, targets)
     if report is not None:
         report(total, total)
     return total
-
-
-def _part(path: Path) -> Path:
-    # Written beside the target, then renamed: a cancelled or failed export leaves no half file.
-    return path.with_name(path.name + ".part")
-
-
-def _replace_all(parts: list[Path], targets: list[Path]) -> None:
-    try:
-        for part, target in zip(parts, targets, strict=True):
-            os.replace(part, target)
-    except OSError as exc:
-        for part in parts:
-            part.unlink(missing_ok=True)
-        raise ValidationError(
-            _("{name} cannot be written: {reason}").format(
-                name=targets[0].name, reason=exc.strerror
-            ),
-            "path",
-        ) from exc
 
 
 def _csv_cell(value: Any) -> Any:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from otop_desktop.atomic_file import replacing
 from otop_desktop.db.models import Certificate, TrainingSession, Workshop
 from otop_desktop.domain.certificate_codes import certificate_code
 from otop_desktop.domain.errors import OperationCancelled, ValidationError
@@ -242,8 +243,8 @@ def _cannot_write(path: Path, exc: OSError) -> ValidationError:
     )
 
 
-def _single_target(out: Path) -> tuple[Path, Path]:
-    """(final path, empty temporary file beside it) for one PDF."""
+def _single_target(out: Path) -> Path:
+    """The final path of one PDF: `out`, with .pdf added when it has another ending."""
     target = Path(out)
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
@@ -252,14 +253,7 @@ def _single_target(out: Path) -> tuple[Path, Path]:
             _("{path} is a folder; give the name of the PDF file to write.").format(path=target),
             "path",
         )
-    try:
-        handle, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.stem}.", suffix=".part.pdf"
-        )
-    except OSError as exc:
-        raise _cannot_write(target.parent, exc) from exc
-    os.close(handle)
-    return target, Path(name)
+    return target
 
 
 def _folder_target(out: Path) -> tuple[Path, Path, bool]:
@@ -325,20 +319,16 @@ def write_certificate_batch(
             raise
         shutil.rmtree(staging, ignore_errors=True)
     else:
-        target, part = _single_target(out)
+        target = _single_target(out)
         try:
-            printing.write_certificates(
-                pages, part, languages=langs, paper=size, report=report, cancelled=cancelled
-            )
-            if cancelled is not None and cancelled():
-                raise OperationCancelled()
-            _record(ctx, workshop_id, chosen, ",".join(langs))
-            os.replace(part, target)
+            with replacing(target, suffix=".part.pdf") as part:
+                printing.write_certificates(
+                    pages, part, languages=langs, paper=size, report=report, cancelled=cancelled
+                )
+                if cancelled is not None and cancelled():
+                    raise OperationCancelled()
+                _record(ctx, workshop_id, chosen, ",".join(langs))
         except OSError as exc:
-            part.unlink(missing_ok=True)
             raise _cannot_write(target, exc) from exc
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
         paths = [target]
     return BatchResult(paths=paths, count=len(pages), codes=[p.code for p in pages])

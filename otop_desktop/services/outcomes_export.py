@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 from babel.numbers import get_currency_precision
 from sqlalchemy import select
 
+from otop_desktop.atomic_file import writing
 from otop_desktop.db.models import Workshop
 from otop_desktop.domain.enums import FollowUpPeriod, Gender
 from otop_desktop.domain.errors import OperationCancelled, ValidationError
@@ -187,36 +186,14 @@ def export_outcomes(
             report(done, total)
 
     progress(0)
-    try:
-        handle, name = tempfile.mkstemp(prefix=out.name + ".", suffix=".part", dir=out.parent)
-    except OSError as exc:
-        raise _unwritable(out, exc) from exc
-    os.close(handle)
-    part = Path(name)
-    try:
+    with writing(out) as part:
         if suffix == ".csv":
             _write_csv(part, rows, progress)
         else:
             _write_xlsx(part, rows, progress)
-        os.replace(part, out)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise _unwritable(out, exc) from exc
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     if report is not None:
         report(total, total)
     return out
-
-
-def _unwritable(out: Path, exc: OSError) -> ValidationError:
-    return ValidationError(
-        _("{name} cannot be written: {reason}").format(
-            name=out.name, reason=exc.strerror or str(exc)
-        ),
-        "path",
-    )
 
 
 def _csv_cell(value: Any) -> Any:

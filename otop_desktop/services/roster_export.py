@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from otop_desktop.atomic_file import SHARED, writing
 from otop_desktop.db.models import Enrollment, Organisation, Trainee
 from otop_desktop.domain.enums import EnrollmentStatus, Gender
 from otop_desktop.domain.errors import ValidationError
@@ -115,37 +115,18 @@ def export_trainees(
     return _write_xlsx(path, headers, rows, phone_column)
 
 
-def _replace(part: Path, path: Path) -> None:
-    try:
-        os.replace(part, path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise ValidationError(
-            _("{name} cannot be written: {reason}").format(name=path.name, reason=exc.strerror),
-            "path",
-        ) from exc
-
-
-def _part(path: Path) -> Path:
-    # Written beside the target, then renamed: a cancelled or failed export leaves no half file.
-    return path.with_name(path.name + ".part")
-
-
 def _write_csv(path: Path, headers: list[str], rows: Iterator[list[Any]]) -> int:
-    part = _part(path)
     count = 0
-    try:
-        # UTF-8 with a BOM: Excel then reads the accents and Chinese characters right.
-        with part.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(headers)
-            for cells in rows:
-                writer.writerow(["" if c is None else c for c in cells])
-                count += 1
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    _replace(part, path)
+    # UTF-8 with a BOM: Excel then reads the accents and Chinese characters right.
+    with (
+        writing(path, mode=SHARED) as part,
+        part.open("w", encoding="utf-8-sig", newline="") as handle,
+    ):
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for cells in rows:
+            writer.writerow(["" if c is None else c for c in cells])
+            count += 1
     return count
 
 
@@ -170,18 +151,13 @@ def _write_xlsx(
         header_cells.append(cell)
     sheet.append(header_cells)
     count = 0
-    part = _part(path)
-    try:
+    with writing(path, mode=SHARED) as part:
         for cells in rows:
             phone = WriteOnlyCell(sheet, value=cells[phone_column])
             phone.number_format = "@"  # text: a leading zero or "+504" stays as typed
             sheet.append([*cells[:phone_column], phone, *cells[phone_column + 1 :]])
             count += 1
         book.save(part)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    _replace(part, path)
     return count
 
 
@@ -216,10 +192,5 @@ def write_template(path: Path, locale: str | None = None) -> None:
     marker["A1"] = TEMPLATE_MARK
     marker.sheet_state = "hidden"
     book.properties.keywords = TEMPLATE_MARK
-    part = _part(path)
-    try:
+    with writing(path, mode=SHARED) as part:
         book.save(part)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    _replace(part, path)

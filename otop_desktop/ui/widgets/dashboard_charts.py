@@ -9,8 +9,6 @@ its context menu).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from otop_desktop.atomic_file import replacing
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.i18n import _, formatting
 from otop_desktop.services.dashboard import CountBy, MoneySeries, SeriesPoint
@@ -171,29 +170,17 @@ def png_type() -> FileType:
 def write_png(image: QPixmap, out: Path) -> None:
     """Write `image` to `out` as PNG through a temporary file: whole, or not at all."""
     try:
-        handle, temporary = tempfile.mkstemp(suffix=".png", prefix=".part-", dir=out.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise ValidationError(
-            _("The image could not be saved in {folder}: {reason}").format(
-                folder=out.parent, reason=exc.strerror or exc
-            )
-        ) from exc
-    try:
-        if not image.save(temporary, "PNG"):
-            raise ValidationError(
-                _("The image could not be saved to {path}.").format(path=out), "path"
-            )
-        os.replace(temporary, out)
+        with replacing(out, prefix=".part-", suffix=".png") as temporary:
+            if not image.save(str(temporary), "PNG"):
+                raise ValidationError(
+                    _("The image could not be saved to {path}.").format(path=out), "path"
+                )
     except OSError as exc:
         raise ValidationError(
             _("The image could not be saved to {path}: {reason}").format(
                 path=out, reason=exc.strerror or exc
             )
         ) from exc
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _chart(title: str) -> QChart:
