@@ -12,7 +12,6 @@ import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
@@ -22,12 +21,8 @@ from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     PageBreak,
-    PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -47,6 +42,12 @@ from otop_desktop.reports.attendance_data import (
     counted_text,
     legend,
     mark_symbols,
+)
+from otop_desktop.reports.doc_setup import (
+    CancellableDoc,
+    facts_style,
+    pdf_document,
+    plain_paragraph,
 )
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
@@ -90,16 +91,6 @@ def write_attendance_pdf(
     )
 
 
-class _Doc(BaseDocTemplate):  # type: ignore[misc]  # ReportLab has no type hints
-    """A document that stops between two flowables when the user cancels."""
-
-    cancelled: Cancelled | None = None
-
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
-        if self.cancelled is not None and self.cancelled():
-            raise OperationCancelled()
-
-
 def _build(
     data: AttendanceReportData,
     font: str,
@@ -125,30 +116,25 @@ def _build(
     with document_language(data.locale):
         place = formatting_locale(data.locale, data.country)
         subject = _("Attendance report")
-        doc = _Doc(
-            str(target),
-            pagesize=size,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN,
+        doc = pdf_document(
+            target,
+            size,
+            font,
+            MARGIN,
             title=f"{subject} — {data.workshop_title}",
-            author="OTOP Field Desk",
             subject=subject,
-            lang=data.locale.replace("_", "-"),
-            # Else every page names Helvetica, a font that is not embedded.
-            initialFontName=font,
+            locale=data.locale,
+            template="report",
+            doc_class=CancellableDoc,
         )
         doc.cancelled = cancelled
-        frame = Frame(MARGIN, MARGIN, inner, height - 2 * MARGIN, id="body", showBoundary=0)
-        doc.addPageTemplates([PageTemplate(id="report", frames=[frame])])
         story: list[Flowable] = _header(data, place, font, inner)
         for index, block in enumerate(blocks):
             if index:
                 story.append(PageBreak())
             if len(blocks) > 1:
                 story.append(
-                    _para(
+                    plain_paragraph(
                         _("Sessions {first}–{last} of {count}").format(
                             first=block[0] + 1, last=block[-1] + 1, count=len(data.sessions)
                         ),
@@ -178,10 +164,6 @@ def _style(font: str, size: float, **extra: Any) -> ParagraphStyle:
     return ParagraphStyle(
         f"otop-{size}-{len(extra)}", fontName=font, fontSize=size, leading=size * 1.25, **extra
     )
-
-
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _date(day: dt.date | None, place: Locale, form: str = "yMMMd") -> str:
@@ -216,7 +198,7 @@ def _header(data: AttendanceReportData, place: Locale, font: str, width: float) 
         (_("Workshop attendance rate"), percent(data.rate) or "—"),
         (_("Printed on"), format_date(data.today, "long", locale=place)),
     ]
-    shown = [[_para(k, small), _para(v, body)] for k, v in rows if v]
+    shown = [[plain_paragraph(k, small), plain_paragraph(v, body)] for k, v in rows if v]
     half = math.ceil(len(shown) / 2)
     # Two columns of facts: the grid starts higher and more trainees fit on the first page.
     pairs = [
@@ -226,20 +208,10 @@ def _header(data: AttendanceReportData, place: Locale, font: str, width: float) 
     facts = Table(
         pairs, colWidths=[label, width / 2 - label, label, width / 2 - label], hAlign="LEFT"
     )
-    facts.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
-            ]
-        )
-    )
+    facts.setStyle(facts_style(font, 0.5))
     return [
-        _para(data.workshop_title, _style(font, 15, spaceAfter=2)),
-        _para(_("Attendance report"), _style(font, 10, textColor=GREY, spaceAfter=4)),
+        plain_paragraph(data.workshop_title, _style(font, 15, spaceAfter=2)),
+        plain_paragraph(_("Attendance report"), _style(font, 10, textColor=GREY, spaceAfter=4)),
         facts,
         Spacer(1, 0.3 * cm),
     ]
@@ -266,10 +238,10 @@ def _grid(
     sessions = [data.sessions[i] for i in block]
     rows: list[list[Any]] = [
         [
-            _para(_("Name"), head_left),
-            *(_para(f"{s.number}\n{_date(s.date, place, 'Md')}", head) for s in sessions),
-            _para(_("Attended"), head),
-            _para(_("Rate"), head),
+            plain_paragraph(_("Name"), head_left),
+            *(plain_paragraph(f"{s.number}\n{_date(s.date, place, 'Md')}", head) for s in sessions),
+            plain_paragraph(_("Attended"), head),
+            plain_paragraph(_("Rate"), head),
         ]
     ]
     style: list[tuple[Any, ...]] = [
@@ -352,22 +324,25 @@ def _grid(
 def _chart_part(
     data: AttendanceReportData, place: Locale, font: str, width: float, height: float
 ) -> list[Flowable]:
-    heading = _para(_("Attendance per session"), _style(font, 13, spaceAfter=6))
-    note = _para(
+    heading = plain_paragraph(_("Attendance per session"), _style(font, 13, spaceAfter=6))
+    note = plain_paragraph(
         _("Share of the trainees listed at each held session who attended it."),
         _style(font, 9, textColor=GREY, spaceAfter=6),
     )
     chart = rate_chart(data, font, width, min(height * 0.62, 11 * cm))
     small = _style(font, 8)
     rows: list[list[Any]] = [
-        [_para(t, small) for t in (_("No."), _("Date"), _("Topic"), _("Attended"), _("Rate"))]
+        [
+            plain_paragraph(t, small)
+            for t in (_("No."), _("Date"), _("Topic"), _("Attended"), _("Rate"))
+        ]
     ]
     for s in data.sessions:
         rows.append(
             [
                 str(s.number),
                 " ".join(p for p in (_date(s.date, place), s.start_time or "") if p),
-                _para(s.topic or "", small),
+                plain_paragraph(s.topic or "", small),
                 f"{s.attended}/{s.listed}" if s.held else _("not held yet"),
                 (percent(s.rate) or "—") if s.held else "",
             ]

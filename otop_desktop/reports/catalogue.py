@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from babel import Locale, localedata
 from babel.dates import format_date, format_interval
@@ -20,11 +19,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -44,6 +40,7 @@ from otop_desktop.reports.catalogue_parts import (
     Report,
     numbered_canvas,
 )
+from otop_desktop.reports.doc_setup import facts_style, pdf_document, wrapping_paragraph
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
 from otop_desktop.reports.numbered_canvas import GREY
@@ -52,9 +49,6 @@ from otop_desktop.reports.paper import page_size
 MAIN_SHARE = 0.42  # of the frame height, for the main photo
 THUMB_SHARE = 0.13  # of the frame height, for the small photos
 MORE_PHOTOS = 3
-
-# Han, kana, bopomofo and CJK punctuation: such text wraps between any two characters.
-_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 
 
 @dataclass(frozen=True)
@@ -134,22 +128,16 @@ def _build(
     width, height = size
     frame_width, frame_height = width - 2 * MARGIN, height - 2 * MARGIN
     subject = _("Product catalogue")
-    doc = BaseDocTemplate(
-        str(target),
-        pagesize=size,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+    doc = pdf_document(
+        target,
+        size,
+        font,
+        MARGIN,
         title=" — ".join(p for p in (subject, data.title) if p),
-        author="OTOP Field Desk",
         subject=subject,
-        lang=data.locale.replace("_", "-"),
-        # Else every page names Helvetica, a font that is not embedded.
-        initialFontName=font,
+        locale=data.locale,
+        template="page",
     )
-    frame = Frame(MARGIN, MARGIN, frame_width, frame_height, id="body", showBoundary=0)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     story = _cover(data, font, frame_width, frame_height)
     total = len(data.items)
     for index, item in enumerate(data.items):
@@ -165,40 +153,22 @@ def _style(font: str, size: float, **extra: Any) -> ParagraphStyle:
     )
 
 
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain `text`; CJK text may wrap between any two characters."""
-    if _CJK.search(text):
-        style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
 def _fitted(text: str, font: str, width: float, largest: float, smallest: float) -> Paragraph:
     """`text` on one line at the largest size that fits `width`; wrapped at `smallest`."""
     natural = stringWidth(text, font, largest)
     size = largest if natural <= width else max(smallest, largest * width / natural * 0.98)
-    return _para(text, _style(font, size, spaceAfter=4))
+    return wrapping_paragraph(text, _style(font, size, spaceAfter=4))
 
 
 def _details(rows: list[tuple[str, Paragraph]], font: str, width: float) -> Table:
     small = _style(font, 10, textColor=GREY)
     label_width = min(4 * cm, width * 0.3)
     table = Table(
-        [[_para(label, small), value] for label, value in rows],
+        [[wrapping_paragraph(label, small), value] for label, value in rows],
         colWidths=[label_width, width - label_width],
         hAlign="LEFT",
     )
-    table.setStyle(
-        TableStyle(
-            [
-                # The table's own font, for empty cells; else the PDF names Helvetica.
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
+    table.setStyle(facts_style(font, 2))
     return table
 
 
@@ -218,13 +188,15 @@ def _cover(data: CatalogueData, font: str, width: float, height: float) -> list[
     ]
     story: list[Flowable] = [Spacer(1, height * 0.18)]
     if data.programme:
-        story.append(_para(data.programme, _style(font, 14, textColor=GREY, spaceAfter=6)))
+        story.append(
+            wrapping_paragraph(data.programme, _style(font, 14, textColor=GREY, spaceAfter=6))
+        )
     story.append(_fitted(data.title or _("Product catalogue"), font, width, 30, 18))
     if data.title:
-        story.append(_para(_("Product catalogue"), _style(font, 16, textColor=GREY)))
+        story.append(wrapping_paragraph(_("Product catalogue"), _style(font, 16, textColor=GREY)))
     story += [
         Spacer(1, 1.2 * cm),
-        _details([(k, _para(v, body)) for k, v in rows if v], font, width),
+        _details([(k, wrapping_paragraph(v, body)) for k, v in rows if v], font, width),
     ]
     return story
 
@@ -247,7 +219,7 @@ def _product(item: CatalogueItem, font: str, width: float, height: float) -> lis
     )
     if main is not None and main.caption:
         caption = _style(font, 9, textColor=GREY, alignment=TA_CENTER, spaceBefore=3)
-        story.append(_para(main.caption, caption))
+        story.append(wrapping_paragraph(main.caption, caption))
     more = item.photos[1 : 1 + MORE_PHOTOS]
     if more:
         gap = 0.3 * cm
@@ -274,17 +246,20 @@ def _product(item: CatalogueItem, font: str, width: float, height: float) -> lis
     story.append(Spacer(1, 0.3 * cm))
     price = _price(item.price, item.currency, item.origin_country)
     rows = [
-        (_("Price"), _para(price, _style(font, 15))),
-        (_("Category"), _para(label_of(ProductCategory, item.category), body)),
-        (_("Origin"), _para(_place(item.origin_town, item.origin_country), body)),
-        (_("Made by"), _para(item.maker or "", body)),
+        (_("Price"), wrapping_paragraph(price, _style(font, 15))),
+        (_("Category"), wrapping_paragraph(label_of(ProductCategory, item.category), body)),
+        (_("Origin"), wrapping_paragraph(_place(item.origin_town, item.origin_country), body)),
+        (_("Made by"), wrapping_paragraph(item.maker or "", body)),
     ]
     story.append(_details([(k, v) for k, v in rows if v.text], font, width))
     for label, text in ((_("Description"), item.description), (_("Materials"), item.materials)):
         if text and text.strip():
-            story.append(_para(label, heading))
+            story.append(wrapping_paragraph(label, heading))
             # Long text flows on to the next page rather than being cut at the bottom.
-            story += [_para(part.strip(), paragraph) for part in re.split(r"\n\s*\n", text.strip())]
+            story += [
+                wrapping_paragraph(part.strip(), paragraph)
+                for part in re.split(r"\n\s*\n", text.strip())
+            ]
     return story
 
 

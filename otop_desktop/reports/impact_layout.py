@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -16,6 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableSt
 
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.i18n.formatting import first_upper
+from otop_desktop.reports.doc_setup import plain_paragraph
 from otop_desktop.reports.impact_charts import count_chart
 from otop_desktop.reports.impact_format import ReportFormat
 
@@ -38,9 +38,7 @@ def style(font: str, size: float, **extra: Any) -> ParagraphStyle:
     )
 
 
-def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """Plain `text` (escaped, line breaks kept) as a paragraph."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+para = plain_paragraph  # the impact modules' short name for it
 
 
 def heading(text: str, font: str) -> Paragraph:

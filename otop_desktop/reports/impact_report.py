@@ -15,11 +15,8 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.units import cm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -27,9 +24,9 @@ from reportlab.platypus import (
 )
 
 from otop_desktop.atomic_file import write_atomically
-from otop_desktop.domain.errors import OperationCancelled
 from otop_desktop.i18n import _, ngettext
 from otop_desktop.i18n.formatting import country_name, first_upper
+from otop_desktop.reports.doc_setup import CancellableDoc, facts_style, pdf_document
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.impact_charts import period_chart
 from otop_desktop.reports.impact_data import Cancelled, ImpactReportData, Report
@@ -70,22 +67,6 @@ def write_impact_pdf(
     )
 
 
-class _Doc(BaseDocTemplate):  # type: ignore[misc]  # ReportLab has no type hints
-    """A document that reports progress and stops between two flowables when cancelled."""
-
-    cancelled: Cancelled | None = None
-    report: Report | None = None
-    total = 0
-    done = 0
-
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
-        if self.cancelled is not None and self.cancelled():
-            raise OperationCancelled()
-        self.done = min(self.done + 1, self.total)
-        if self.report is not None:
-            self.report(self.done, self.total)
-
-
 def _build(
     data: ImpactReportData,
     font: str,
@@ -100,22 +81,17 @@ def _build(
         subject = _("Impact report")
         scope = _scope(data)
         fm = ReportFormat.of(data.locale, data.money_country or data.country)
-        doc = _Doc(
-            str(target),
-            pagesize=size,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN,
+        doc = pdf_document(
+            target,
+            size,
+            font,
+            MARGIN,
             title=f"{subject} — {scope}",
-            author="OTOP Field Desk",
             subject=subject,
-            lang=data.locale.replace("_", "-"),
-            # Else every page names Helvetica, a font that is not embedded.
-            initialFontName=font,
+            locale=data.locale,
+            template="report",
+            doc_class=CancellableDoc,
         )
-        frame = Frame(MARGIN, MARGIN, inner, height - 2 * MARGIN, id="body", showBoundary=0)
-        doc.addPageTemplates([PageTemplate(id="report", frames=[frame])])
         story = [
             *_title(data, fm, scope, font, inner),
             *_people(data, fm, font, inner),
@@ -169,17 +145,7 @@ def _title(
         colWidths=[label, width - label],
         hAlign="LEFT",
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
-    )
+    table.setStyle(facts_style(font, 1))
     return [
         para(_("Impact report"), style(font, 20, spaceAfter=4)),
         para(first_upper(scope), style(font, 12, textColor=GREY, spaceAfter=10)),

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
@@ -18,11 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
-    PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -30,6 +24,7 @@ from reportlab.platypus import (
 
 from otop_desktop.atomic_file import writing
 from otop_desktop.i18n import _, pgettext
+from otop_desktop.reports.doc_setup import facts_style, pdf_document, wrapping_paragraph
 from otop_desktop.reports.fonts import pdf_font
 from otop_desktop.reports.language import document_language, formatting_locale
 from otop_desktop.reports.numbered_canvas import GREY, page_count_canvas
@@ -41,9 +36,6 @@ BLANK_ROWS = 5  # for walk-ins, typed in later in back-entry mode
 NAME_SIZE = 11
 GRID = colors.Color(0.45, 0.45, 0.45)
 SHADE = colors.Color(0.9, 0.9, 0.9)
-
-# Han, kana, bopomofo and CJK punctuation: such text wraps between any two characters.
-_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 
 
 @dataclass(frozen=True)
@@ -155,24 +147,16 @@ def _build(
 ) -> None:
     width, height = size
     when = _date_text(data.session_date, place, "full")
-    doc = BaseDocTemplate(
-        str(target),
-        pagesize=size,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+    doc = pdf_document(
+        target,
+        size,
+        font,
+        MARGIN,
         title=" — ".join(p for p in (labels.subject, data.workshop_title, when) if p),
-        author="OTOP Field Desk",
         subject=labels.subject,
-        lang=data.locale.replace("_", "-"),
-        # Else every page names Helvetica, a font that is not embedded.
-        initialFontName=font,
+        locale=data.locale,
+        template="sheet",
     )
-    frame = Frame(
-        MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN, id="body", showBoundary=0
-    )
-    doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame])])
     running = " — ".join(
         p for p in (data.workshop_title, _date_text(data.session_date, place, "yMd")) if p
     )
@@ -188,13 +172,6 @@ def _style(font: str, size: float, **extra: Any) -> ParagraphStyle:
     return ParagraphStyle(
         f"otop-{size}", fontName=font, fontSize=size, leading=size * 1.25, **extra
     )
-
-
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain `text`; CJK text may wrap between any two characters."""
-    if _CJK.search(text):
-        style = ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def _date_text(day: dt.date | None, place: Locale, form: str) -> str:
@@ -237,22 +214,15 @@ def _header(
         (labels.partners, format_list(list(data.partners), locale=place) if data.partners else ""),
     ]
     subtitle = " · ".join(p for p in (labels.heading, labels.session) if p)
-    story: list[Flowable] = [_para(data.workshop_title, title), _para(subtitle, small)]
-    shown = [[_para(k, small), _para(v, body)] for k, v in rows if v]
+    story: list[Flowable] = [
+        wrapping_paragraph(data.workshop_title, title),
+        wrapping_paragraph(subtitle, small),
+    ]
+    shown = [[wrapping_paragraph(k, small), wrapping_paragraph(v, body)] for k, v in rows if v]
     if shown:
         label_width = 3.2 * cm
         details = Table(shown, colWidths=[label_width, width - label_width], hAlign="LEFT")
-        details.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, -1), font),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ]
-            )
-        )
+        details.setStyle(facts_style(font, 1))
         story += [Spacer(1, 0.2 * cm), details]
     return story
 
@@ -266,16 +236,16 @@ def _names_table(data: SignInSheetData, labels: _Labels, font: str, width: float
     cell = 2 * 4  # ReportLab's default left + right padding
     rows: list[list[Any]] = [
         [
-            _para(labels.number, head_style),
-            _para(labels.name, head_style),
-            _para(labels.signature, head_style),
+            wrapping_paragraph(labels.number, head_style),
+            wrapping_paragraph(labels.name, head_style),
+            wrapping_paragraph(labels.signature, head_style),
         ]
     ]
     heights: list[float] = [0.8 * cm]
     for entry in data.names:
-        name = _para(entry.shown, name_style)
+        name = wrapping_paragraph(entry.shown, name_style)
         needed = name.wrap(name_width - cell, 10 * ROW_HEIGHT)[1] + 8
-        rows.append([_para(str(entry.number), name_style), name, ""])
+        rows.append([wrapping_paragraph(str(entry.number), name_style), name, ""])
         heights.append(max(ROW_HEIGHT, needed))
     style: list[tuple[Any, ...]] = [
         # Table's own font for the empty cells; else the PDF names a Helvetica not embedded.
@@ -286,7 +256,7 @@ def _names_table(data: SignInSheetData, labels: _Labels, font: str, width: float
     ]
     if data.blank_rows > 0:
         walk_in_row = len(rows)
-        rows.append([_para(labels.walk_ins, head_style), "", ""])
+        rows.append([wrapping_paragraph(labels.walk_ins, head_style), "", ""])
         heights.append(0.8 * cm)
         style += [
             ("SPAN", (0, walk_in_row), (-1, walk_in_row)),
@@ -294,7 +264,7 @@ def _names_table(data: SignInSheetData, labels: _Labels, font: str, width: float
         ]
         last = max((n.number for n in data.names), default=0)
         for number in range(last + 1, last + 1 + data.blank_rows):
-            rows.append([_para(str(number), name_style), "", ""])
+            rows.append([wrapping_paragraph(str(number), name_style), "", ""])
             heights.append(ROW_HEIGHT)
     table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))

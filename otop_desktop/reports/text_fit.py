@@ -16,8 +16,8 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-# Han, kana, bopomofo, CJK punctuation and full-width forms: such text breaks between any two.
-_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+from otop_desktop.reports.doc_setup import CJK
+
 LEADING = 1.22  # line height as a multiple of the font size
 CELL_LEADING = 1.2  # a table cell's line height: rows stay compact
 MIN_SIZE = 5.0  # a table cell's text is still readable on paper; below it the text wraps
@@ -42,7 +42,7 @@ def _breaks(text: str) -> list[tuple[int, int]]:
     cjk = [
         (i, i)
         for i in range(1, len(text))
-        if (_CJK.match(text[i - 1]) or _CJK.match(text[i])) and not text[i].isspace()
+        if (CJK.match(text[i - 1]) or CJK.match(text[i])) and not text[i].isspace()
     ]
     candidates = [b for b in spaces + cjk if 0 < b[0] and b[1] < len(text)]
     if candidates:
