@@ -35,7 +35,7 @@ from otop_desktop.ui.qt_locale import date_edit_format, qt_locale
 from otop_desktop.ui.tasks import TaskRunner
 from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
-from otop_desktop.ui.widgets.field_errors import FieldErrors
+from otop_desktop.ui.widgets.field_errors import FieldErrors, FormSave
 
 # What the runner announces after follow-ups were saved or deleted: lists and counts reload.
 FOLLOW_UPS = "follow-ups"
@@ -89,9 +89,7 @@ class FollowUpDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
         self._tasks = OwnedTasks(self, runner)
-        self._saving = False
         self.loaded = False
         self.workshop_id = workshop_id
         self.trainee_id = trainee_id
@@ -134,6 +132,9 @@ class FollowUpDialog(QDialog):
         self.general_error = self.field_errors.general
 
         buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
+        self.saver = FormSave(
+            self.field_errors, self.save_button, self._tasks.run, runner.show_error
+        )
         self.save_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -181,34 +182,16 @@ class FollowUpDialog(QDialog):
 
     def save(self) -> None:
         """Save in the background; close when saved, else show the message under its field."""
-        if self._saving or not self.loaded:
+        if not self.loaded:
             return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.field_errors.show(None)
-        self._tasks.run(
-            functools.partial(
-                save_follow_up,
-                self._ctx,
-                self.workshop_id,
-                self.trainee_id,
-                self.period,
-                self.values(),
-            ),
-            on_done=self._saved,
-            on_error=self._failed,
-            changes=(FOLLOW_UPS,),
+        work = functools.partial(
+            save_follow_up, self._ctx, self.workshop_id, self.trainee_id, self.period, self.values()
         )
+        self.saver.start(work, self._saved, (FOLLOW_UPS,))
 
     def _saved(self, follow_up_id: str) -> None:
-        self._saving = False
         self.saved.emit(follow_up_id)
         self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.field_errors.show_failure(exc, self._runner.show_error)
 
     def show_errors(self, exc: ValidationError | None) -> None:
         self.field_errors.show(exc)

@@ -27,7 +27,7 @@ from otop_desktop.services.organisations import (
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.widgets.country_combo import CountryCombo
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
-from otop_desktop.ui.widgets.field_errors import FieldErrors
+from otop_desktop.ui.widgets.field_errors import FieldErrors, FormSave
 
 # What the runner announces after organisations change (the Organisations page reloads).
 ORGANISATIONS = "organisations"
@@ -50,8 +50,6 @@ class OrganisationDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
-        self._saving = False
         self.organisation = organisation
         self.setWindowTitle(_("Edit organisation") if organisation else _("New organisation"))
 
@@ -95,6 +93,7 @@ class OrganisationDialog(QDialog):
         self.errors = self.field_errors.errors
         form = self.field_errors.form(self.fields, labels, _FIELD_WIDTH)
         buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
+        self.saver = FormSave(self.field_errors, self.save_button, runner.run, runner.show_error)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -131,31 +130,18 @@ class OrganisationDialog(QDialog):
 
     def save(self) -> None:
         """Save in the background; close when saved, else show what is wrong by its field."""
-        if self._saving:
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.field_errors.show(None)
         if self.organisation is None:
             work = functools.partial(add_organisation, self._ctx, **self.values())
         else:
             work = functools.partial(
                 edit_organisation, self._ctx, self.organisation.id, **self.values()
             )
-        self._runner.run(
-            work, on_done=self._saved, on_error=self._failed, changes=(ORGANISATIONS, WORKSHOPS)
-        )
+        self.saver.start(work, self._saved, (ORGANISATIONS, WORKSHOPS))
 
     def _saved(self, organisation: OrganisationInfo) -> None:
-        self._saving = False
         self.organisation = organisation
         self.saved.emit(organisation)
         self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.field_errors.show_failure(exc, self._runner.show_error)
 
     def show_errors(self, exc: ValidationError | None) -> None:
         """Show `exc` under its field, or clear every message."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +26,7 @@ from otop_desktop.ui.tasks import TaskRunner
 from otop_desktop.ui.widgets.country_combo import CountryCombo
 from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
-from otop_desktop.ui.widgets.field_errors import FieldErrors
+from otop_desktop.ui.widgets.field_errors import FieldErrors, FormSave
 from otop_desktop.ui.widgets.trainee_picker import TraineePicker
 
 # The programme's currencies first; any other ISO code can be typed.
@@ -51,8 +52,6 @@ class ProductDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
-        self._saving = False
         self.product = product
         self.setWindowTitle(_("Edit product") if product else _("New product"))
 
@@ -123,6 +122,7 @@ class ProductDialog(QDialog):
         self.errors = self.field_errors.errors
         form = self.field_errors.form(self.fields, labels, _FIELD_WIDTH)
         buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
+        self.saver = FormSave(self.field_errors, self.save_button, runner.run, runner.show_error)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.field_errors.general)
@@ -178,30 +178,13 @@ class ProductDialog(QDialog):
 
     def save(self) -> None:
         """Save in the background; close when saved, else show what is wrong by its field."""
-        if self._saving:
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.field_errors.show(None)
-        self._runner.run(
-            save_product,
-            self._ctx,
-            self.values(),
-            self.product.id if self.product else None,
-            on_done=self._saved,
-            on_error=self._failed,
-            changes=(PRODUCTS,),
-        )
+        product_id = self.product.id if self.product else None
+        work = functools.partial(save_product, self._ctx, self.values(), product_id)
+        self.saver.start(work, self._saved, (PRODUCTS,))
 
     def _saved(self, product_id: str) -> None:
-        self._saving = False
         self.saved.emit(product_id)
         self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.field_errors.show_failure(exc, self._runner.show_error)
 
     def show_errors(self, exc: ValidationError | None) -> None:
         """Show `exc` under its field, or clear every message."""

@@ -23,7 +23,7 @@ from otop_desktop.services.workshops import SessionInfo, WorkshopInfo, add_sessi
 from otop_desktop.ui.qt_locale import date_edit_format, qt_locale
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
-from otop_desktop.ui.widgets.field_errors import FieldErrors
+from otop_desktop.ui.widgets.field_errors import FieldErrors, FormSave
 
 _FIELD_WIDTH = 320
 
@@ -45,8 +45,6 @@ class SessionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
-        self._saving = False
         self.workshop = workshop
         self.session = session
         title = _("Edit session") if session else _("New session")
@@ -87,6 +85,7 @@ class SessionDialog(QDialog):
         self.errors = self.field_errors.errors
         form = self.field_errors.form(self.fields, labels, _FIELD_WIDTH)
         buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
+        self.saver = FormSave(self.field_errors, self.save_button, runner.run, runner.show_error)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -110,28 +109,17 @@ class SessionDialog(QDialog):
 
     def save(self) -> None:
         """Save in the background; close when saved, else show what is wrong by its field."""
-        if self._saving:
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.field_errors.show(None)
         values = self.values()
         if self.session is None:
             work = functools.partial(add_session, self._ctx, self.workshop.id, **values)
         else:
             work = functools.partial(edit_session, self._ctx, self.session.id, **values)
-        self._runner.run(work, on_done=self._saved, on_error=self._failed, changes=(WORKSHOPS,))
+        self.saver.start(work, self._saved, (WORKSHOPS,))
 
     def _saved(self, session: SessionInfo) -> None:
-        self._saving = False
         self.session = session
         self.saved.emit(session)
         self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.field_errors.show_failure(exc, self._runner.show_error)
 
     def show_errors(self, exc: ValidationError | None) -> None:
         """Show `exc` under its field, or clear every message."""

@@ -40,7 +40,7 @@ from otop_desktop.ui.qt_locale import date_edit_format, qt_locale
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.widgets.country_combo import CountryCombo
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
-from otop_desktop.ui.widgets.field_errors import FieldError, FieldErrors
+from otop_desktop.ui.widgets.field_errors import FieldError, FieldErrors, FormSave
 
 _FIELD_WIDTH = 340
 _PARTNERS_WIDTH = 300
@@ -74,8 +74,6 @@ class WorkshopDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
-        self._saving = False
         self.workshop = workshop
         # None until the organisations are loaded: a save before that leaves partners alone.
         self._partners_loaded = False
@@ -130,6 +128,7 @@ class WorkshopDialog(QDialog):
         self.general_error = self.field_errors.general
 
         buttons, self.save_button = accept_cancel_buttons(_("Save"), self.save, self.reject)
+        self.saver = FormSave(self.field_errors, self.save_button, runner.run, runner.show_error)
         self.save_button.setAutoDefault(True)
 
         columns = QHBoxLayout()
@@ -336,34 +335,19 @@ class WorkshopDialog(QDialog):
 
     def save(self) -> None:
         """Save the workshop in the background; close when saved, else show what is wrong."""
-        if self._saving:
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.show_errors(None)
-        self._runner.run(
-            functools.partial(
-                save_workshop,
-                self._ctx,
-                self.workshop.id if self.workshop else None,
-                partners=self.chosen_partners(),
-                **self.values(),
-            ),
-            on_done=self._saved,
-            on_error=self._failed,
-            changes=(WORKSHOPS,),
+        work = functools.partial(
+            save_workshop,
+            self._ctx,
+            self.workshop.id if self.workshop else None,
+            partners=self.chosen_partners(),
+            **self.values(),
         )
+        self.saver.start(work, self._saved, (WORKSHOPS,))
 
     def _saved(self, workshop: WorkshopInfo) -> None:
-        self._saving = False
         self.workshop = workshop
         self.saved.emit(workshop)
         self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.field_errors.show_failure(exc, self._runner.show_error)
 
     def show_errors(self, exc: ValidationError | None) -> None:
         """Show `exc` next to its field (and focus that field), or clear every message."""

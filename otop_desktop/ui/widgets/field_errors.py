@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
@@ -91,3 +92,41 @@ class FieldErrors:
             self.show(exc)
         else:
             show_other(exc)
+
+
+class FormSave:
+    """A form's save in the background: one at a time, its Save button off meanwhile, the
+    messages cleared first and a failure shown under its field (else through `show_error`)."""
+
+    def __init__(
+        self,
+        errors: FieldErrors,
+        button: QWidget,
+        run: Callable[..., object],
+        show_error: Callable[[BaseException], object],
+    ) -> None:
+        self.errors, self.button, self._run, self._show_error = errors, button, run, show_error
+        self.busy = False
+
+    def start(
+        self, work: Callable[[], object], on_done: Callable[[Any], None], changes: tuple[str, ...]
+    ) -> None:
+        """Run `work` (a TaskRunner-style `run`) unless a save is under way; `on_done(result)`
+        once it has saved."""
+        if self.busy:
+            return
+        self.busy = True
+        self.button.setEnabled(False)
+        self.errors.show(None)
+
+        def done(result: Any) -> None:
+            self.busy = False
+            on_done(result)
+
+        self._run(work, on_done=done, on_error=self.failed, changes=changes)
+
+    def failed(self, exc: BaseException) -> None:
+        """The save failed: the button back on, the message under its field."""
+        self.busy = False
+        self.button.setEnabled(True)
+        self.errors.show_failure(exc, self._show_error)
