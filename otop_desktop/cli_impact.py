@@ -9,7 +9,7 @@ from typing import Any
 
 from otop_desktop.cli import AppContext, add_command
 from otop_desktop.domain import validation as v
-from otop_desktop.i18n import _
+from otop_desktop.i18n import _, pgettext
 from otop_desktop.services.dashboard import DashboardFilter
 from otop_desktop.services.impact_report import write_impact_report
 
@@ -46,8 +46,8 @@ def _impact(args: argparse.Namespace, ctx: AppContext) -> int:
     flt = DashboardFilter(
         country=args.country,
         workshop_id=args.workshop,
-        start=v.parse_date(args.start, "start", _("From")),
-        end=v.parse_date(args.end, "end", _("To")),
+        start=v.parse_date(args.start, "start", pgettext("dates", "From")),
+        end=v.parse_date(args.end, "end", pgettext("dates", "To")),
         currency=args.currency,
     )
     path = write_impact_report(ctx, args.out, flt, locale=args.pdf_lang, paper=args.paper)

@@ -9,7 +9,7 @@ from typing import Any
 from otop_desktop.cli import AppContext, add_command, add_group, add_json_flag, list_output
 from otop_desktop.domain.enums import FollowUpPeriod
 from otop_desktop.domain.prices import currency_of_country
-from otop_desktop.i18n import _, formatting
+from otop_desktop.i18n import _, formatting, pgettext
 from otop_desktop.services import exchange_rates, follow_ups, outcomes_export, workshops
 
 # option -> (field of save_follow_up's values, help)
@@ -123,7 +123,7 @@ def _list(args: argparse.Namespace, ctx: AppContext) -> int:
     headers = [
         _("Workshop"),
         _("Name"),
-        _("Period"),
+        pgettext("follow-up", "Period"),
         _("Date"),
         _("Monthly income"),
         _("Paid"),
@@ -147,7 +147,14 @@ def _due(args: argparse.Namespace, ctx: AppContext) -> int:
         ]
         for r in rows
     ]
-    headers = [_("Due"), _("Status"), _("Workshop"), _("Name"), _("Period"), _("Trainee id")]
+    headers = [
+        _("Due"),
+        _("Status"),
+        _("Workshop"),
+        _("Name"),
+        pgettext("follow-up", "Period"),
+        _("Trainee id"),
+    ]
     return list_output(args, rows, table, headers)
 
 
@@ -186,7 +193,7 @@ def _rate_list(args: argparse.Namespace, ctx: AppContext) -> int:
         ]
         for r in rates
     ]
-    headers = [_("Currency"), "", _("Rate"), _("Valid from"), _("Note"), _("Id")]
+    headers = [_("Currency"), "", pgettext("exchange", "Rate"), _("Valid from"), _("Note"), _("Id")]
     return list_output(args, rates, table, headers)
 
 

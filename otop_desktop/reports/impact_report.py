@@ -24,7 +24,7 @@ from reportlab.platypus import (
 )
 
 from otop_desktop.atomic_file import write_atomically
-from otop_desktop.i18n import _, ngettext
+from otop_desktop.i18n import _, ngettext, pgettext
 from otop_desktop.i18n.formatting import country_name, first_upper
 from otop_desktop.reports.doc_setup import CancellableDoc, facts_style, pdf_document
 from otop_desktop.reports.fonts import pdf_font
@@ -135,7 +135,7 @@ def _title(
         (_("Country"), country_name(data.country) if data.country else _("all countries")),
         (_("Workshop"), data.workshop_title or _("all workshops")),
         (_("Workshops counted"), fm.number(data.workshops)),
-        (_("Period"), fm.period(data.start, data.end)),
+        (pgettext("dates", "Period"), fm.period(data.start, data.end)),
         (_("Amounts"), amounts),
         (_("Printed on"), fm.day(data.today)),
     ]

@@ -12,7 +12,7 @@ from babel.numbers import get_currency_precision
 from otop_desktop.domain import validation as v
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.domain.prices import parse_price
-from otop_desktop.i18n import _, formatting
+from otop_desktop.i18n import _, formatting, pgettext
 from otop_desktop.services.common import currency_code
 
 MONEY_FIELDS = ("monthly_income", "main_price")
@@ -35,7 +35,7 @@ def field_labels() -> dict[str, str]:
         "main_price": _("Price of the main product"),
         "new_markets": _("New markets or buyers"),
         "notes": _("Notes"),
-        "period": _("Period"),
+        "period": pgettext("follow-up", "Period"),
     }
 
 

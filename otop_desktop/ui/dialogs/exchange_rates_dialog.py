@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from otop_desktop.domain.errors import ValidationError
 from otop_desktop.domain.prices import parse_price
-from otop_desktop.i18n import _, formatting
+from otop_desktop.i18n import _, formatting, pgettext
 from otop_desktop.i18n.catalogs import babel_locale
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.exchange_rates import RateInfo, delete_rate, list_rates, save_rate
@@ -56,10 +56,10 @@ def rate_text(rate: Decimal) -> str:
 
 def rate_columns() -> list[Column[RateInfo]]:
     return [
-        Column(_("From"), lambda r: r.currency),
-        Column(_("To"), lambda r: r.target_currency),
+        Column(pgettext("currency", "From"), lambda r: r.currency),
+        Column(pgettext("currency", "To"), lambda r: r.target_currency),
         Column(
-            _("Rate"),
+            pgettext("exchange", "Rate"),
             lambda r: rate_text(r.rate),
             sort_key=lambda r: r.rate,
             numeric=True,
@@ -149,7 +149,7 @@ class ExchangeRatesDialog(QDialog):
         for name, label, widget in (
             ("currency", _("1 unit of"), self.currency_combo),
             ("target_currency", _("is worth, in"), self.target_combo),
-            ("rate", _("Rate"), self.rate_edit),
+            ("rate", pgettext("exchange", "Rate"), self.rate_edit),
             ("valid_from", _("Valid from"), self.date_edit),
             ("note", _("Note"), self.note_edit),
         ):

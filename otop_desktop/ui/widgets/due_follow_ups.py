@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from otop_desktop.i18n import _, formatting, ngettext
+from otop_desktop.i18n import _, formatting, ngettext, pgettext
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.follow_ups import DueFollowUp, due_follow_ups
 from otop_desktop.ui.dialogs.follow_up_dialog import FOLLOW_UPS, period_label
@@ -45,7 +45,7 @@ def due_columns() -> list[Column[DueFollowUp]]:
     return [
         Column(_("Trainee"), lambda d: d.trainee_name),
         Column(_("Workshop"), lambda d: d.workshop_title),
-        Column(_("Period"), lambda d: period_label(d.period)),
+        Column(pgettext("follow-up", "Period"), lambda d: period_label(d.period)),
         Column(_("Due on"), lambda d: formatting.day(d.due_on), lambda d: d.due_on),
         Column(_("Status"), due_status, lambda d: d.due_on),
     ]
