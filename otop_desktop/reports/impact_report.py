@@ -233,7 +233,7 @@ def _income(data: ImpactReportData, fm: ReportFormat, font: str, width: float) -
             shown = fmt(p.value) if p.value is not None else MISSING
             rows.append([first_upper(p.label), shown, counted(fm, p.n)])
         rest = width * (1 - CHART_SHARE) - 10
-        numbers = table(rows, [rest * 0.34, rest * 0.38, rest * 0.28], font)
+        numbers = table(rows, [rest * 0.27, rest * 0.35, rest * 0.38], font)
         out.append(
             KeepTogether(
                 [
