@@ -191,6 +191,11 @@ class Enrollment(SyncedRow):
     role: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str | None] = mapped_column(String(20))
 
+    # Covering the dashboard's counts of a workshop's people (migration 0004).
+    __table_args__ = (
+        Index("ix_enrollment_workshop_people", "workshop_id", "trainee_id", "status", "role", "cl"),
+    )
+
 
 class Attendance(SyncedRow):
     """A mark of one trainee at one session; the id is the uuid5 of (session, trainee)."""
@@ -202,6 +207,11 @@ class Attendance(SyncedRow):
     trainee_id: Mapped[str | None] = mapped_column(ID, index=True)
     status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
+
+    # Covering the dashboard's counts of an enrolled trainee's marks (migration 0004).
+    __table_args__ = (
+        Index("ix_attendance_trainee_marks", "trainee_id", "session_id", "status", "cl"),
+    )
 
 
 class Product(SyncedRow):
@@ -255,6 +265,34 @@ class FollowUp(SyncedRow):
     main_price: Mapped[Decimal | None] = mapped_column(DecimalText)
     new_markets: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+
+    # Covering the dashboard's queries (migration 0004): a trainee's follow-ups in a workshop
+    # (the baseline of a later one), and a workshop's by period and currency with the figures.
+    __table_args__ = (
+        Index(
+            "ix_follow_up_workshop_trainee",
+            "workshop_id",
+            "trainee_id",
+            "period",
+            "cl",
+            "currency",
+            "monthly_income",
+            "date",
+        ),
+        Index(
+            "ix_follow_up_workshop_period",
+            "workshop_id",
+            "period",
+            "currency",
+            "trainee_id",
+            "cl",
+            "monthly_income",
+            "date",
+            "employed_paid",
+            "employed_family",
+            "units_sold",
+        ),
+    )
 
 
 class ExchangeRate(SyncedRow):

@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 
 from otop_desktop.db.models import Attendance, TrainingSession, Workshop
 from otop_desktop.domain.attendance_rules import AttendanceRule
+from otop_desktop.domain.enums import AttendanceStatus
 from otop_desktop.services.attendance import STATUS_RANK, trainees_with_survivors
 from otop_desktop.services.dashboard_people import (
     ACTIVE,
+    COUNTED,
     LIVE,
     SIMPLE,
     WITHDRAWN,
@@ -37,9 +39,14 @@ _CHUNK = 500
 
 
 def pooled_attendance(
-    session: Session, workshops: Sequence[Workshop], groups: MergeGroups, today: dt.date
+    session: Session,
+    workshops: Sequence[Workshop],
+    groups: MergeGroups,
+    today: dt.date,
+    skip: list[str],
 ) -> tuple[int, int]:
-    """(attended marks, trainees listed) summed over the held sessions of `workshops`."""
+    """(attended marks, trainees listed) summed over the held sessions of `workshops`
+    (`skip`: the trainee ids the grouped SQL leaves out, see dashboard._trained)."""
     ids = [w.id for w in workshops]
     if not ids:
         return 0, 0
@@ -64,36 +71,43 @@ def pooled_attendance(
         w = workshop_of[session_id]
         held_per_workshop[w] = held_per_workshop.get(w, 0) + 1
     attended = listed = 0
+    params = {"workshops": ids, "skip": skip, "withdrawn": WITHDRAWN}
     # Simple trainees actively enrolled: on the list of every held session of their workshop.
     for w, count in session.execute(
         text(
             "SELECT e.workshop_id, count(*) FROM enrollment e "
-            "JOIN trainee t ON t.id = e.trainee_id "
             f"WHERE e.workshop_id IN :workshops AND {LIVE.format(alias='e')} AND {ACTIVE} "
-            f"AND {LIVE.format(alias='t')} AND {SIMPLE} GROUP BY e.workshop_id"
-        ).bindparams(in_list("workshops"), in_list("involved")),
-        {"workshops": ids, "involved": groups.involved},
+            f"AND {COUNTED.format(column='e.trainee_id')} GROUP BY e.workshop_id"
+        ).bindparams(in_list("workshops"), in_list("skip")),
+        params,
     ).tuples():
         listed += count * held_per_workshop.get(w, 0)
-    # Their marks (a mark makes its session held), and those of the withdrawn ones.
-    for w, status, withdrawn, count in session.execute(
-        text(
-            "SELECT s.workshop_id, a.status, coalesce(e.status, '') = :withdrawn, count(*) "
-            "FROM attendance a "
-            "JOIN training_session s ON s.id = a.session_id "
-            "JOIN enrollment e ON e.trainee_id = a.trainee_id AND e.workshop_id = s.workshop_id "
-            "JOIN trainee t ON t.id = a.trainee_id "
-            f"WHERE s.workshop_id IN :workshops AND {LIVE.format(alias='s')} "
-            f"AND {LIVE.format(alias='a')} AND {LIVE.format(alias='e')} "
-            f"AND {LIVE.format(alias='t')} AND {SIMPLE} "
-            "GROUP BY s.workshop_id, a.status, coalesce(e.status, '') = :withdrawn"
-        ).bindparams(in_list("workshops"), in_list("involved")),
-        {"workshops": ids, "withdrawn": WITHDRAWN, "involved": groups.involved},
-    ).tuples():
-        if rules[w].attended(status):
-            attended += count
-        if withdrawn:
-            listed += count
+    # Their marks (a mark makes its session held), and those of the withdrawn ones: enrolment by
+    # enrolment, the trainee's marks from the covering index of the marks (one look-up, not one
+    # per mark), kept when the session is the workshop's; counted in the workshop's order, so
+    # nothing is sorted. One query per attendance rule (usually one or two), so that a mark is
+    # tested once against the statuses its workshop counts.
+    by_rule: dict[tuple[str, ...], list[str]] = {}
+    for w in ids:
+        counts = tuple(s.value for s in AttendanceStatus if rules[w].attended(s.value))
+        by_rule.setdefault(counts, []).append(w)
+    for counts, workshop_ids in by_rule.items():
+        statuses = ", ".join(f"'{status}'" for status in counts)
+        for withdrawn, marks in session.execute(
+            text(
+                "SELECT count(CASE WHEN coalesce(e.status, '') = :withdrawn THEN 1 END), "
+                f"count(CASE WHEN a.status IN ({statuses}) THEN 1 END) "
+                "FROM enrollment e CROSS JOIN attendance a CROSS JOIN training_session s "
+                f"WHERE e.workshop_id IN :workshops AND {LIVE.format(alias='e')} "
+                f"AND {COUNTED.format(column='e.trainee_id')} "
+                f"AND a.trainee_id = e.trainee_id AND {LIVE.format(alias='a')} "
+                "AND s.id = a.session_id AND s.workshop_id = e.workshop_id "
+                f"AND {LIVE.format(alias='s')}"
+            ).bindparams(in_list("workshops"), in_list("skip")),
+            {**params, "workshops": workshop_ids},
+        ).tuples():
+            attended += marks
+            listed += withdrawn
     merged_attended, merged_listed = _merged(session, groups, rules, workshop_of, held)
     return attended + merged_attended, listed + merged_listed
 

@@ -10,7 +10,7 @@ coordinator's rates (each amount at its own date); nothing in two currencies is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
@@ -23,11 +23,12 @@ from otop_desktop.db.models import FollowUp, Workshop
 from otop_desktop.domain.enums import FollowUpPeriod
 from otop_desktop.domain.outcome_stats import due_date
 from otop_desktop.services.dashboard_people import (
+    COUNTED,
     LIVE,
-    SIMPLE,
     TRAINED,
     MergeGroups,
     in_list,
+    joined,
     unique,
 )
 
@@ -62,17 +63,17 @@ class Outcomes:
         entry[1] += n
 
 
-# The joins that keep a follow-up `f` of a simple trainee trained in its workshop `w`.
-_FROM = (
-    "FROM follow_up f "
-    "JOIN enrollment e ON e.trainee_id = f.trainee_id AND e.workshop_id || '' = f.workshop_id "
-    "JOIN trainee t ON t.id = f.trainee_id "
-    "JOIN workshop w ON w.id = f.workshop_id "
-)
+# The follow-ups `f` of simple trainees trained in their workshop `w`: the workshop first (read
+# once), its follow-ups in (period, currency) order from their covering index, each checked
+# against the enrolments' covering index; no trainee row is read (bind `skip`, see COUNTED).
+# Each (workshop, trainee, period) has one row: the id is made of them (follow_up_id).
+_FROM = "FROM workshop w CROSS JOIN follow_up f CROSS JOIN enrollment e "
 _WHERE = (
-    f"WHERE f.workshop_id IN :workshops AND {LIVE.format(alias='f')} "
-    f"AND {LIVE.format(alias='e')} AND {TRAINED} AND {LIVE.format(alias='t')} AND {SIMPLE} "
+    f"WHERE w.id IN :workshops AND f.workshop_id = w.id AND {LIVE.format(alias='f')} "
+    "AND e.workshop_id = f.workshop_id AND e.trainee_id = f.trainee_id "
+    f"AND {LIVE.format(alias='e')} AND {TRAINED} AND {COUNTED.format(column='f.trainee_id')} "
 )
+_GROUPS = "GROUP BY w.id, f.period, f.currency"
 _DATED_OK = "({a}.date IS NULL OR w.start_date IS NULL OR {a}.date >= w.start_date)"
 _INCOME_OK = "({a}.monthly_income IS NOT NULL AND CAST({a}.monthly_income AS REAL) >= 0)"
 _BAD = (
@@ -80,87 +81,147 @@ _BAD = (
     "OR f.units_sold < 0 OR CAST(f.monthly_income AS REAL) < 0)"
 )
 _EMPLOYED = "f.employed_paid >= 0 AND f.employed_family >= 0"
+# The sums per group, for every follow-up and again for the invalid ones (then subtracted:
+# testing validity in the big query, once per sum, would cost more than the second, small one).
+_SUMS = (
+    "count(f.monthly_income), "
+    f"sum(CASE WHEN {_EMPLOYED} THEN f.employed_paid + f.employed_family END), "
+    f"count(CASE WHEN {_EMPLOYED} THEN 1 END), "
+    "sum(CASE WHEN f.units_sold >= 0 THEN f.units_sold END), "
+    "count(CASE WHEN f.units_sold >= 0 THEN 1 END)"
+)
+# The valid baseline `b` of a later follow-up `f` (NULLs when there is none).
+_BASELINE = (
+    "LEFT JOIN follow_up b ON f.period != :baseline AND b.workshop_id = f.workshop_id "
+    "AND b.trainee_id = f.trainee_id AND b.period = :baseline "
+    f"AND {LIVE.format(alias='b')} AND {_INCOME_OK.format(a='b')} AND {_DATED_OK.format(a='b')} "
+)
+_LATER_OK = f"{_INCOME_OK.format(a='f')} AND {_DATED_OK.format(a='f')}"
+# A later follow-up without a baseline, counted once per trainee and workshop: at the first
+# later period recorded.
+_MISSING = (
+    "count(CASE WHEN b.cl IS NULL AND f.period != :baseline THEN CASE WHEN NOT EXISTS ("
+    "SELECT 1 FROM follow_up o WHERE o.workshop_id = f.workshop_id "
+    "AND o.trainee_id = f.trainee_id AND o.period != :baseline AND o.period < f.period "
+    f"AND {LIVE.format(alias='o')}) THEN 1 END END)"
+)
 
 
 def outcomes(
     session: Session,
     workshops: Sequence[Workshop],
     groups: MergeGroups,
+    skip: list[str],
     target: str | None,
     rates: Converter | None,
 ) -> Outcomes:
-    """The follow-up sums of the trainees trained in `workshops`."""
+    """The follow-up sums of the trainees trained in `workshops` (`skip`: the trainee ids the
+    grouped SQL leaves out, see dashboard._trained)."""
     out = Outcomes()
     ids = [w.id for w in workshops]
     if not ids:
         return out
-    params = {"workshops": ids, "involved": groups.involved}
-    for period, currency, bad, count, incomes, emp, emp_n, units, units_n in session.execute(
+    params = {"workshops": ids, "skip": skip, "baseline": BASELINE}
+    binds = (in_list("workshops"), in_list("skip"))
+    converting = target is not None and rates is not None
+    # Per currency, the changes from a baseline in the same currency, joined into one text
+    # (fetching 100,000 rows costs more than parsing them), and the baseline currencies of
+    # those in another.
+    changes = (
+        ""
+        if converting
+        else ", "
+        + joined(
+            session,
+            f"CASE WHEN b.cl IS NULL THEN NULL WHEN b.currency = f.currency AND {_LATER_OK} "
+            "THEN CAST(f.monthly_income AS REAL) - CAST(b.monthly_income AS REAL) END",
+        )
+        + ", "
+        + joined(
+            session,
+            "CASE WHEN b.cl IS NULL OR b.currency = f.currency THEN NULL "
+            f"WHEN {_LATER_OK} THEN b.currency END",
+        )
+    )
+    totals: dict[tuple[str, str | None], list[int]] = {}
+    for _w, period, currency, *sums in session.execute(
         text(
-            f"SELECT f.period, f.currency, {_BAD}, count(*), "
-            "count(f.monthly_income), "
-            f"sum(CASE WHEN {_EMPLOYED} THEN f.employed_paid + f.employed_family END), "
-            f"count(CASE WHEN {_EMPLOYED} THEN 1 END), "
-            "sum(CASE WHEN f.units_sold >= 0 THEN f.units_sold END), "
-            "count(CASE WHEN f.units_sold >= 0 THEN 1 END) "
-            f"{_FROM}{_WHERE}GROUP BY f.period, f.currency, {_BAD}"
-        ).bindparams(in_list("workshops"), in_list("involved")),
+            f"SELECT w.id, f.period, f.currency, {_SUMS}, {_MISSING}{changes} "
+            f"{_FROM}{_BASELINE}{_WHERE}{_GROUPS}"
+        ).bindparams(*binds),
         params,
     ).tuples():
-        if bad:
-            out.invalid += count
-            continue
+        key = (period or "", currency)
+        _accumulate(totals, key, sums[:5], 1)
+        out.missing_baseline += sums[5]
+        if not converting and _known(currency):
+            same, other = sums[6], sums[7]
+            if same:
+                found = out.changes.setdefault(currency or "", {}).setdefault(key[0], [])
+                found.extend(map(float, same.split(",")))
+            if other:
+                out.mixed_currency += sum(1 for c in other.split(",") if _known(c))
+    for _w, period, currency, rows, *sums in session.execute(
+        text(
+            f"SELECT w.id, f.period, f.currency, count(*), {_SUMS} "
+            f"{_FROM}{_WHERE}AND {_BAD} {_GROUPS}"
+        ).bindparams(*binds),
+        params,
+    ).tuples():
+        _accumulate(totals, (period or "", currency), sums, -1)
+        out.invalid += rows
+    for (period, currency), (incomes, emp, emp_n, units, units_n) in totals.items():
         if incomes and currency not in _KNOWN:
             out.invalid += incomes
         if emp_n:
-            out.add(out.employment, period or "", emp or 0, emp_n)
+            out.add(out.employment, period, emp, emp_n)
         if units_n:
-            out.add(out.units, period or "", units or 0, units_n)
-    converting = target is not None and rates is not None
-    columns = (
-        "f.period, b.currency, f.currency, b.monthly_income, f.monthly_income, "
-        "b.date, f.date, w.start_date, w.end_date"
-        if converting
-        else "f.period, b.currency, f.currency, "
-        "CAST(f.monthly_income AS REAL) - CAST(b.monthly_income AS REAL)"
-    )
-    changes = session.execute(
-        text(
-            f"SELECT {columns} {_FROM}"
-            "JOIN follow_up b "
-            "ON b.trainee_id = f.trainee_id AND b.workshop_id || '' = f.workshop_id "
-            f"{_WHERE}AND f.period != :baseline AND b.period = :baseline "
-            f"AND {LIVE.format(alias='b')} AND {_INCOME_OK.format(a='f')} "
-            f"AND {_INCOME_OK.format(a='b')} AND {_DATED_OK.format(a='f')} "
-            f"AND {_DATED_OK.format(a='b')}"
-        ).bindparams(in_list("workshops"), in_list("involved")),
-        {**params, "baseline": BASELINE},
-    ).tuples()
+            out.add(out.units, period, units, units_n)
     if converting:
-        for period, b_cur, f_cur, b_inc, f_inc, b_day, f_day, start, end in changes:
-            _change_converted(
-                out,
-                period,
-                (_amount(b_inc), b_cur, _day(b_day) or due_date(BASELINE, *_span(start, end))),
-                (_amount(f_inc), f_cur, _day(f_day) or due_date(period, *_span(start, end))),
-                target or "",
-                rates,
-            )
-    else:
-        for period, b_cur, f_cur, change in changes:
-            _change_same(out, period, b_cur, f_cur, float(change))
-    out.missing_baseline = session.execute(
-        text(
-            "SELECT count(*) FROM (SELECT DISTINCT f.workshop_id, f.trainee_id "
-            f"{_FROM}{_WHERE}AND f.period != :baseline AND NOT EXISTS (SELECT 1 FROM follow_up b "
-            "WHERE b.trainee_id = f.trainee_id AND b.workshop_id || '' = f.workshop_id "
-            f"AND b.period = :baseline AND {LIVE.format(alias='b')} "
-            f"AND {_INCOME_OK.format(a='b')} AND {_DATED_OK.format(a='b')})) AS missing"
-        ).bindparams(in_list("workshops"), in_list("involved")),
-        {**params, "baseline": BASELINE},
-    ).scalar_one()
+        _converted_changes(session, out, params, target or "", rates)
     _merged(session, workshops, groups, out, target if converting else None, rates)
     return out
+
+
+def _accumulate(
+    totals: dict[tuple[str, str | None], list[int]],
+    key: tuple[str, str | None],
+    sums: Sequence[int | None],
+    sign: int,
+) -> None:
+    entry = totals.setdefault(key, [0] * len(sums))
+    for index, value in enumerate(sums):
+        entry[index] += sign * (value or 0)
+
+
+def _converted_changes(
+    session: Session,
+    out: Outcomes,
+    params: Mapping[str, object],
+    target: str,
+    rates: Converter | None,
+) -> None:
+    """Changes from baseline in `target`, each amount converted at its own date."""
+    for period, b_cur, f_cur, b_inc, f_inc, b_day, f_day, start, end in session.execute(
+        text(
+            "SELECT f.period, b.currency, f.currency, b.monthly_income, f.monthly_income, "
+            f"b.date, f.date, w.start_date, w.end_date {_FROM}"
+            "CROSS JOIN follow_up b "
+            f"{_WHERE}AND f.period != :baseline AND b.workshop_id = f.workshop_id "
+            "AND b.trainee_id = f.trainee_id AND b.period = :baseline "
+            f"AND {LIVE.format(alias='b')} AND {_LATER_OK} AND {_INCOME_OK.format(a='b')} "
+            f"AND {_DATED_OK.format(a='b')}"
+        ).bindparams(in_list("workshops"), in_list("skip")),
+        params,
+    ).tuples():
+        _change_converted(
+            out,
+            period,
+            (_amount(b_inc), b_cur, _day(b_day) or due_date(BASELINE, *_span(start, end))),
+            (_amount(f_inc), f_cur, _day(f_day) or due_date(period, *_span(start, end))),
+            target,
+            rates,
+        )
 
 
 def _known(currency: str | None) -> bool:
