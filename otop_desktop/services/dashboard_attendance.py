@@ -92,7 +92,7 @@ def pooled_attendance(
         counts = tuple(s.value for s in AttendanceStatus if rules[w].attended(s.value))
         by_rule.setdefault(counts, []).append(w)
     for counts, workshop_ids in by_rule.items():
-        statuses = ", ".join(f"'{status}'" for status in counts)
+        statuses = ", ".join(f"'{status}'" for status in counts) or "NULL"  # (counts nothing)
         for withdrawn, marks in session.execute(
             text(
                 "SELECT count(CASE WHEN coalesce(e.status, '') = :withdrawn THEN 1 END), "
