@@ -22,6 +22,7 @@ from otop_desktop.services.workshops import SessionInfo
 from otop_desktop.ui.file_chooser import FileChooser, FileType
 from otop_desktop.ui.models.attendance_model import AttendanceModel
 from otop_desktop.ui.tasks import TaskRunner
+from otop_desktop.ui.widgets.saved_file_notice import SavedFileNotices
 
 _ERROR_STYLE = (
     "QFrame#markError { background: #fdecea; border: 1px solid #c62828; } "
@@ -111,7 +112,7 @@ class SheetPrinter(QObject):
         self.chooser = chooser
         # Opens a written PDF in the system's viewer (swapped out by tests).
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
-        self._boxes: list[QMessageBox] = []
+        self._notices = SavedFileNotices(parent)
 
     def print_sheet(self, session: SessionInfo) -> None:
         """Save the sign-in sheet PDF of `session`, then offer to open it."""
@@ -129,30 +130,18 @@ class SheetPrinter(QObject):
         )
 
     def _written(self, path: Path) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
+        self._notices.show(
             _("Print sign-in sheet"),
             _("The sign-in sheet was saved to {path}. Open it to print it?").format(path=path),
+            path,
+            # Looked up when clicked, not now: tests swap `open_url` while the box is open.
+            lambda url: self.open_url(url),  # noqa: PLW0108
+            open_file=True,
         )
-        box.setParent(self._parent.window(), box.windowFlags())
-        open_button = box.addButton(_("Open"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Close"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(open_button)
-
-        def finished() -> None:
-            if box.clickedButton() is open_button:
-                self.open_url(QUrl.fromLocalFile(str(path)))
-            if box in self._boxes:
-                self._boxes.remove(box)
-            box.deleteLater()
-
-        box.finished.connect(finished)
-        self._boxes.append(box)
-        box.open()
 
     def boxes(self) -> list[QMessageBox]:
         """Messages still open (a sign-in sheet written)."""
-        return list(self._boxes)
+        return self._notices.boxes()
 
 
 def is_future(day: dt.date | None, today: dt.date | None = None) -> bool:

@@ -35,6 +35,7 @@ from otop_desktop.ui.models.certificate_table import CERTIFICATES
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TaskRunner
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
+from otop_desktop.ui.widgets.saved_file_notice import SavedFileNotices
 
 FOLDER_KEY = "certificates/folder"
 # Characters Windows refuses in a file name.
@@ -154,7 +155,7 @@ class CertificateWork(QObject):
         self._parent = parent
         self.chooser = chooser
         self.preview: PdfPreviewDialog | None = None
-        self._boxes: list[QMessageBox] = []
+        self._notices = SavedFileNotices(parent)
         # Opens a folder in the system's file manager (tests swap it out).
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
 
@@ -253,26 +254,14 @@ class CertificateWork(QObject):
         if path.suffix.lower() == ".pdf":
             self.show_preview(path)
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
+        self._notices.show(
             _("Attendance report"),
             _("The attendance report was saved to {path}.").format(path=path),
+            path,
+            # Looked up when clicked, not now: tests swap `open_url` while the box is open.
+            lambda url: self.open_url(url),  # noqa: PLW0108
         )
-        box.setParent(self._parent.window(), box.windowFlags())
-        folder = box.addButton(_("Open folder"), QMessageBox.ButtonRole.ActionRole)
-        box.addButton(_("Close"), QMessageBox.ButtonRole.RejectRole)
-
-        def finished() -> None:
-            if box.clickedButton() is folder:
-                self.open_url(QUrl.fromLocalFile(str(path.parent)))
-            if box in self._boxes:
-                self._boxes.remove(box)
-            box.deleteLater()
-
-        box.finished.connect(finished)
-        self._boxes.append(box)
-        box.open()
 
     def boxes(self) -> list[QMessageBox]:
         """Messages still open (a report saved as a workbook)."""
-        return list(self._boxes)
+        return self._notices.boxes()

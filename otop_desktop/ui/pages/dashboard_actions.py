@@ -23,6 +23,7 @@ from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from otop_desktop.ui.file_chooser import DialogFileChooser, FileChooser, FileType
 from otop_desktop.ui.pages.certificate_actions import pdf_type, safe_file_name, xlsx_type
 from otop_desktop.ui.tasks import TaskRunner
+from otop_desktop.ui.widgets.saved_file_notice import SavedFileNotices
 
 FOLDER_KEY = "dashboard/folder"
 
@@ -43,7 +44,7 @@ class DashboardWork(QObject):
         self._parent = parent
         self.chooser: FileChooser = chooser or DialogFileChooser(FOLDER_KEY)
         self.preview: PdfPreviewDialog | None = None
-        self.box: QMessageBox | None = None
+        self._notices = SavedFileNotices(parent)
         # Opens a folder in the system's file manager (tests swap it out).
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
 
@@ -93,21 +94,16 @@ class DashboardWork(QObject):
         )
 
     def _exported(self, path: Path) -> None:
-        if self.box is not None:
-            self.box.deleteLater()
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
+        self._notices.show(
             _("Outcome data"),
             _("The outcome data was saved to {path}.").format(path=path),
+            path,
+            # Looked up when clicked, not now: tests swap `open_url` while the box is open.
+            lambda url: self.open_url(url),  # noqa: PLW0108
         )
-        box.setParent(self._parent.window(), box.windowFlags())
-        folder = box.addButton(_("Open folder"), QMessageBox.ButtonRole.ActionRole)
-        box.addButton(_("Close"), QMessageBox.ButtonRole.RejectRole)
 
-        def finished() -> None:
-            if box.clickedButton() is folder:
-                self.open_url(QUrl.fromLocalFile(str(path.parent)))
-
-        box.finished.connect(finished)
-        self.box = box
-        box.open()
+    @property
+    def box(self) -> QMessageBox | None:
+        """The latest "saved to" message while it is open."""
+        boxes = self._notices.boxes()
+        return boxes[-1] if boxes else None
