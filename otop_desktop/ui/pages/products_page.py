@@ -9,20 +9,16 @@ first, undoable with Ctrl+Z for a while).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -30,9 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from otop_desktop.domain.enums import ProductCategory
 from otop_desktop.i18n import _, formatting, ngettext
-from otop_desktop.services.catalogue import write_catalogue
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.organisations import list_organisations
 from otop_desktop.services.products import ProductInfo, delete_product, undelete_product
@@ -41,7 +35,7 @@ from otop_desktop.services.workshops import list_workshops
 from otop_desktop.ui.dialogs.catalogue_dialog import CatalogueDialog
 from otop_desktop.ui.dialogs.organisation_dialog import ORGANISATIONS
 from otop_desktop.ui.dialogs.product_dialog import ProductDialog
-from otop_desktop.ui.file_chooser import DialogFileChooser, FileChooser, FileType
+from otop_desktop.ui.file_chooser import FileChooser
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.product_table import (
     PHOTOS,
@@ -50,17 +44,16 @@ from otop_desktop.ui.models.product_table import (
     product_columns,
 )
 from otop_desktop.ui.models.row_table import RECORD_ROLE, RowTableModel
-from otop_desktop.ui.qt_locale import sorted_for_humans
+from otop_desktop.ui.pages.product_catalogue import CatalogueWork
+from otop_desktop.ui.pages.product_filters import ProductFilterBar
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import table_view
-from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.photo_panel import PhotoPanel
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
 _HEADER_KEY = "products/header"
 _SPLITTER_KEY = "products/splitter"
-_FILTER_KEYS = ("products/workshop", "products/category", "products/country")
 
 
 def list_products(ctx: AppContext) -> list[ProductInfo]:
@@ -82,9 +75,7 @@ class ProductsPage(QWidget):
         self._workshops: list[tuple[str, str]] = []
         self._organisations: list[tuple[str, str]] = []
         self.dialog: ProductDialog | None = None
-        self.catalogue_dialog: CatalogueDialog | None = None
-        self.preview: QWidget | None = None
-        self.chooser: FileChooser = DialogFileChooser("products/catalogue_folder")
+        self.catalogue = CatalogueWork(ctx, runner, self)
 
         self.title = _("Products")
         heading = QLabel(self.title)
@@ -112,34 +103,13 @@ class ProductsPage(QWidget):
         ):
             top.addWidget(button)
 
-        self.workshop_combo = mark_data(QComboBox())
-        self.workshop_combo.setToolTip(_("Workshop"))
-        self.workshop_combo.addItem(_("All workshops"), None)
-        self.category_combo = QComboBox()
-        self.category_combo.setToolTip(_("Category"))
-        self.category_combo.addItem(_("All categories"), None)
-        for category in ProductCategory:
-            self.category_combo.addItem(formatting.first_upper(category.label()), category.value)
-        self.country_combo = mark_data(QComboBox())
-        self.country_combo.setToolTip(_("Country of origin"))
-        self.country_combo.addItem(_("All countries"), None)
-        # Narrow enough for a small window; the open list is as wide as its longest entry.
-        for combo in (self.workshop_combo, self.category_combo, self.country_combo):
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(8)
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setPlaceholderText(_("Find by name, maker or town (Ctrl+F)"))
-        self.filter_edit.setMinimumWidth(120)
-        self.count_label = QLabel()
-        find = QHBoxLayout()
-        for widget in (self.workshop_combo, self.category_combo, self.country_combo):
-            find.addWidget(widget)
-        find.addWidget(self.filter_edit, 1)
-        find.addSpacing(8)
-        find.addWidget(self.count_label)
+        self.filters = ProductFilterBar()
+        # The filters under the names the page has always had.
+        self.workshop_combo = self.filters.workshop_combo
+        self.category_combo = self.filters.category_combo
+        self.country_combo = self.filters.country_combo
+        self.filter_edit = self.filters.filter_edit
+        self.count_label = self.filters.count_label
 
         self.undo_bar = UndoBar(self)
         self.model: RowTableModel[ProductInfo] = RowTableModel(product_columns(), self)
@@ -182,15 +152,13 @@ class ProductsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(find)
+        layout.addWidget(self.filters)
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.splitter, 1)
 
         self._shortcuts()
         self._restore_state()
-        self.filter_edit.textChanged.connect(lambda _t: self._apply_filters())
-        for combo in (self.workshop_combo, self.category_combo, self.country_combo):
-            combo.activated.connect(lambda _row: self._filters_chosen())
+        self.filters.changed.connect(self._apply_filters)
         self.splitter.splitterMoved.connect(lambda *_args: self._save_state())
         header.sortIndicatorChanged.connect(lambda *_args: self._save_state())
         header.sectionResized.connect(lambda *_args: self._save_state())
@@ -242,25 +210,11 @@ class ProductsPage(QWidget):
         if isinstance(state, QByteArray) and header.restoreState(state):
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        # Filters whose choices arrive later (workshops, countries) are set once loaded.
-        self._wanted = [str(settings.value(key, "") or "") or None for key in _FILTER_KEYS]
-        self._choose(self.category_combo, self._wanted[1])
 
     def _save_state(self) -> None:
         settings = app_settings()
         settings.setValue(_SPLITTER_KEY, self.splitter.saveState())
         settings.setValue(_HEADER_KEY, self.view.horizontalHeader().saveState())
-
-    def _save_filters(self) -> None:
-        settings = app_settings()
-        combos = (self.workshop_combo, self.category_combo, self.country_combo)
-        for key, combo in zip(_FILTER_KEYS, combos, strict=True):
-            settings.setValue(key, combo.currentData() or "")
-
-    @staticmethod
-    def _choose(combo: QComboBox, data: str | None) -> None:
-        row = combo.findData(data) if data else 0
-        combo.setCurrentIndex(max(row, 0))
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -273,41 +227,18 @@ class ProductsPage(QWidget):
         self._select_after_load = None
         self.model.set_rows(rows)
         self.empty_label.setVisible(not rows)
-        self._fill_countries(rows)
+        self.filters.set_countries(p.origin_country for p in rows if p.origin_country)
         self._apply_filters(keep)
 
     def _workshops_loaded(self, workshops: list[Any]) -> None:
         self._workshops = [(w.id, w.title) for w in workshops]
-        current = self.workshop_combo.currentData() or self._wanted[0]
-        self.workshop_combo.clear()
-        self.workshop_combo.addItem(_("All workshops"), None)
-        for workshop_id, title in self._workshops:
-            self.workshop_combo.addItem(title, workshop_id)
-        self._choose(self.workshop_combo, current)
+        self.filters.set_workshops(self._workshops)
         self._apply_filters()
 
     def _organisations_loaded(self, organisations: list[Any]) -> None:
         self._organisations = [(o.id, o.name) for o in organisations]
 
-    def _fill_countries(self, rows: list[ProductInfo]) -> None:
-        # The countries products come from, not every country of the world.
-        current = self.country_combo.currentData() or self._wanted[2]
-        codes = {p.origin_country for p in rows if p.origin_country}
-        self.country_combo.clear()
-        self.country_combo.addItem(_("All countries"), None)
-        for code, name in sorted_for_humans((c, formatting.country_name(c)) for c in codes):
-            self.country_combo.addItem(name, code)
-        self._choose(self.country_combo, current)
-
     # --- filtering ----------------------------------------------------------------------------
-
-    def _filters_chosen(self) -> None:
-        self._wanted = [c.currentData() for c in self._filter_combos()]
-        self._save_filters()
-        self._apply_filters()
-
-    def _filter_combos(self) -> tuple[QComboBox, QComboBox, QComboBox]:
-        return self.workshop_combo, self.category_combo, self.country_combo
 
     def _apply_filters(self, keep: str | None = None) -> None:
         keep = keep or self._selected_id
@@ -321,14 +252,7 @@ class ProductsPage(QWidget):
         if workshop_id != self.photos.workshop_id:
             self.photos.set_workshop(workshop_id, self.workshop_combo.currentText())
         self._select(keep)
-        self._show_count()
-
-    def _show_count(self) -> None:
-        shown, total = self.filtered.rowCount(), self.model.rowCount()
-        text = ngettext("{n} product", "{n} products", total).format(n=formatting.number(total))
-        if shown != total:
-            text = _("{shown} of {total}").format(shown=formatting.number(shown), total=text)
-        self.count_label.setText(text)
+        self.filters.show_count(self.filtered.rowCount(), self.model.rowCount())
 
     # --- selection ----------------------------------------------------------------------------
 
@@ -449,51 +373,31 @@ class ProductsPage(QWidget):
 
     # --- the catalogue ------------------------------------------------------------------------
 
+    @property
+    def chooser(self) -> FileChooser:
+        """Where the catalogue PDF goes is asked with this (tests give their own)."""
+        return self.catalogue.chooser
+
+    @chooser.setter
+    def chooser(self, chooser: FileChooser) -> None:
+        self.catalogue.chooser = chooser
+
+    @property
+    def catalogue_dialog(self) -> CatalogueDialog | None:
+        return self.catalogue.dialog
+
+    @property
+    def preview(self) -> QWidget | None:
+        return self.catalogue.preview
+
     def make_catalogue(self) -> CatalogueDialog:
         """Choose the products and the language, then where the PDF goes."""
         workshop_id = self.workshop_combo.currentData()
-        if self.catalogue_dialog is not None:
-            self.catalogue_dialog.deleteLater()
-        dialog = CatalogueDialog(
-            workshop=(workshop_id, self.workshop_combo.currentText()) if workshop_id else None,
+        return self.catalogue.make(
+            (workshop_id, self.workshop_combo.currentText()) if workshop_id else None,
             selected=[p.id for p in self.selected_products()],
             shown=[p.id for p in self.shown_products()],
-            parent=self,
         )
-        dialog.accepted.connect(lambda: self._save_catalogue(dialog))
-        self.catalogue_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _save_catalogue(self, dialog: CatalogueDialog) -> None:
-        out = self.chooser.save_file(
-            self, _("Save the catalogue"), dialog.file_name(), [FileType(_("PDF files"), (".pdf",))]
-        )
-        if out is None:
-            return
-        work = functools.partial(
-            write_catalogue,
-            self._ctx,
-            out,
-            workshop_id=dialog.workshop_id,
-            product_ids=dialog.product_ids,
-            locale=dialog.language,
-        )
-        self._runner.run(
-            work,
-            on_done=self._catalogue_written,
-            progress=True,
-            title=_("Writing the catalogue…"),
-        )
-
-    def _catalogue_written(self, path: Path) -> None:
-        from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
-
-        if self.preview is not None:
-            self.preview.deleteLater()
-        preview = PdfPreviewDialog(path, self, note=_("Saved as {path}").format(path=path))
-        self.preview = preview
-        preview.open()
 
     def shutdown(self) -> None:
         """Stop the gallery's background loads (before the database closes)."""
