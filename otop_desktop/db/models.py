@@ -230,6 +230,9 @@ class Product(SyncedRow):
     price: Mapped[Decimal | None] = mapped_column(DecimalText)
     currency: Mapped[str | None] = mapped_column(String(3))
 
+    # Covering the gallery's products of a workshop in name order (migration 0005).
+    __table_args__ = (Index("ix_product_workshop_gallery", "workshop_id", "name", "id", "cl"),)
+
 
 class Photo(SyncedRow):
     """A photo of a product; the bytes live in the content-addressed store under `sha256`."""
@@ -245,6 +248,9 @@ class Photo(SyncedRow):
     caption: Mapped[str | None] = mapped_column(Text)
     taken_at: Mapped[str | None] = mapped_column(String(32))
     consent: Mapped[bool | None] = mapped_column(Boolean)
+
+    # Covering the gallery's photos of a product in the order they were taken (migration 0005).
+    __table_args__ = (Index("ix_photo_product_gallery", "product_id", "taken_at", "id", "cl"),)
 
 
 class FollowUp(SyncedRow):

@@ -28,7 +28,12 @@ from otop_desktop.media.store import BlobStore
 from otop_desktop.media.thumbnails import thumbnail_path
 from otop_desktop.services.common import get_live, revive, soft_delete
 from otop_desktop.services.context import AppContext
-from otop_desktop.services.products import CHUNK, PHOTO_ORDER
+from otop_desktop.services.products import CHUNK
+
+# The photos of a product in the order they were taken, unknown dates first on every database:
+# products.PHOTO_ORDER (taken_at is ISO 8601 or NULL, never ''), but in a form that the index
+# ix_photo_product_gallery (migration 0005) serves without a sort.
+GALLERY_ORDER = Photo.taken_at.asc().nulls_first()
 
 __all__ = [
     "ADDED",
@@ -256,6 +261,8 @@ def photo_ids(
     ctx: AppContext, *, product_id: str | None = None, workshop_id: str | None = None
 ) -> list[str]:
     """Ids of the live photos of live products, in gallery order; one query of ids only."""
+    # Read from the covering indexes of migration 0005 in the order asked: no photo row read and
+    # only each product's photos sorted (the gallery of a workshop of 10,000 photos asks this).
     query = (
         select(Photo.id)
         .join(Product, Product.id == Photo.product_id)
@@ -265,9 +272,16 @@ def photo_ids(
         query = query.where(Photo.product_id == product_id)
     if workshop_id is not None:
         query = query.where(Product.workshop_id == workshop_id)
-    query = query.order_by(Product.name, Product.id, PHOTO_ORDER, Photo.id)
+    query = query.order_by(Product.name, Product.id, GALLERY_ORDER, Photo.id)
     with ctx.read() as session:
-        return list(session.scalars(query))
+        result = session.connection().execute(query)
+        try:
+            # Straight from the driver's cursor, a row at a time: no ORM or Row object per photo,
+            # and so few objects alive at once that the garbage collector does not run (with
+            # 10,000 rows fetched whole it did, and doubled the time).
+            return [row[0] for row in iter(result.cursor.fetchone, None)]
+        finally:
+            result.close()
 
 
 def photos_by_id(ctx: AppContext, ids: Sequence[str]) -> list[PhotoInfo]:

@@ -44,7 +44,7 @@ def test_an_0003_database_opens_with_the_dashboard_indexes(tmp_path: Path) -> No
     _database_at(path, "0003")
     ctx = open_context(tmp_path)
     try:
-        assert migrate.current_revision(ctx.engine) == "0004"
+        assert migrate.current_revision(ctx.engine) == migrate.head_revision()
         with ctx.read() as session:
             conn = session.connection()
             for table, names in DASHBOARD_INDEXES.items():
@@ -56,7 +56,7 @@ def test_an_0003_database_opens_with_the_dashboard_indexes(tmp_path: Path) -> No
 
 def test_only_an_index_so_bundles_keep_their_stamp() -> None:
     # Laptops still on 0003 must go on reading this version's bundles.
-    assert migrate.head_revision() == "0004"
+    assert migrate.head_revision() >= "0004"
     assert migrate.data_revision() == "0003"
 
 

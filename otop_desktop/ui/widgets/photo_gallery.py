@@ -2,8 +2,11 @@
 
 The model holds photo ids only. The details of a photo (caption, consent, checksum) are read
 a page at a time, and its thumbnail once it is painted, both off the GUI thread through
-`LazyLoads`; the pixmaps live in a bounded cache. Item sizes are uniform, so the view never
-asks about rows it does not show.
+`LazyLoads`; the pixmaps live in a bounded cache. The thumbnails of the first screen are asked
+for as soon as the ids arrive, so they load while the grid is laid out and painted. The grid
+is a list view flowing left to right on a fixed grid, laid out in batches: laying out 10,000
+items asks the model once per item instead of icon mode's twice, and the first screen is
+painted after the first batch.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,6 +63,8 @@ THUMB_BOX = 124
 INFO_PAGE = 120
 # Pixmaps kept: several screens; each is at most THUMB_BOX² x 4 bytes (~60 KB).
 CACHE_SIZE = 600
+# Items laid out before the view paints: more than a full-screen window shows.
+LAYOUT_BATCH = 200
 
 PHOTO_ID_ROLE = Qt.ItemDataRole.UserRole
 INFO_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -107,6 +113,8 @@ class PhotoGalleryModel(QAbstractListModel):
         self._infos: dict[str, PhotoInfo] = {}
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._generation = 0
+        # How many items the view shows at once (it says so when resized).
+        self.first_screen = 0
         self.loads = LazyLoads(self)
         self.loads.loaded.connect(self._loaded)
 
@@ -123,6 +131,7 @@ class PhotoGalleryModel(QAbstractListModel):
         self._infos = {k: v for k, v in self._infos.items() if k in self._rows}
         self._infos.update((info.id, info) for info in infos if info.id in self._rows)
         self.endResetModel()
+        self._prefetch_first_screen()
 
     def ids(self) -> list[str]:
         return list(self._ids)
@@ -188,6 +197,14 @@ class PhotoGalleryModel(QAbstractListModel):
         ctx, sha = self._ctx, info.sha256
         self.loads.request(("thumb", sha), lambda: _thumbnail(ctx, sha))
         return None
+
+    def _prefetch_first_screen(self) -> None:
+        # Asked for last item first: the loader serves the newest request first, so the first
+        # item's thumbnail comes first, while the view is still laying out and painting.
+        for photo_id in reversed(self._ids[: self.first_screen]):
+            info = self._infos.get(photo_id)
+            if info is not None and info.sha256 not in self._pixmaps:
+                self._pixmap(info)
 
     def _request_page(self, row: int) -> None:
         start = row - row % INFO_PAGE
@@ -324,10 +341,18 @@ class PhotoGallery(QListView):
         self.setItemDelegate(self.delegate)
         self.setModel(model)
         self.gallery = model
-        self.setViewMode(QListView.ViewMode.IconMode)
+        # A grid of icons, laid out as a wrapping list on a fixed grid: icon mode would call
+        # the Python model twice for each of 10,000 items before the first paint.
+        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setFlow(QListView.Flow.LeftToRight)
         self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
+        # Laid out a batch at a time between events: the first screen is painted (and its
+        # thumbnails arrive) after the first batch instead of after all 10,000 items.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(LAYOUT_BATCH)
+        self.setSelectionRectVisible(True)
         self.setGridSize(self.delegate.cell_size(self.fontMetrics()) + QSize(4, 4))
         self.setSpacing(0)
         self.setWrapping(True)
@@ -339,6 +364,18 @@ class PhotoGallery(QListView):
         self.setDragEnabled(False)
         self.setMinimumWidth(self.gridSize().width() * 2 + 24)
         self.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
+        self._count_first_screen()
+
+    def _count_first_screen(self) -> None:
+        grid = self.gridSize()
+        viewport = self.viewport().size()
+        across = max(1, viewport.width() // max(1, grid.width()))
+        down = max(1, -(-viewport.height() // max(1, grid.height())))  # a part row counts
+        self.gallery.first_screen = across * down
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._count_first_screen()
 
     def selected_ids(self) -> list[str]:
         """The ids of the selected photos, in gallery order."""
