@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+ShortcutKeys = QKeySequence | QKeySequence.StandardKey
 
 
 def table_view(model: QAbstractItemModel, parent: QWidget | None = None) -> QTableView:
@@ -28,3 +33,31 @@ def table_view(model: QAbstractItemModel, parent: QWidget | None = None) -> QTab
     )
     view.horizontalHeader().setHighlightSections(False)
     return view
+
+
+Slot = Callable[[], object]
+
+
+def page_shortcuts(page: QWidget, keys: Iterable[tuple[ShortcutKeys, Slot]]) -> list[QShortcut]:
+    """Shortcuts of a page, acting while its window is active.
+
+    Made on the page, not the window: a hidden page's shortcuts do not fire, so Ctrl+N means
+    "new" on whichever page is shown.
+    """
+    return [_shortcut(page, key, slot, Qt.ShortcutContext.WindowShortcut) for key, slot in keys]
+
+
+def table_shortcuts(
+    view: QAbstractItemView, keys: Iterable[tuple[ShortcutKeys, Slot]]
+) -> list[QShortcut]:
+    """Shortcuts of a table only: Enter and Delete keep their meaning in the page's filter box."""
+    return [_shortcut(view, key, slot, Qt.ShortcutContext.WidgetShortcut) for key, slot in keys]
+
+
+def _shortcut(
+    owner: QWidget, key: ShortcutKeys, slot: Slot, context: Qt.ShortcutContext
+) -> QShortcut:
+    shortcut = QShortcut(key, owner)
+    shortcut.setContext(context)
+    shortcut.activated.connect(slot)
+    return shortcut

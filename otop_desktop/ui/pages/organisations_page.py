@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -45,7 +45,7 @@ from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import RECORD_ROLE, SORT_ROLE, Column, RowTableModel
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
-from otop_desktop.ui.views import table_view
+from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
@@ -230,17 +230,14 @@ class OrganisationsPage(QWidget):
         self.reload()
 
     def _shortcuts(self) -> None:
-        # Window shortcuts of a hidden page do not fire: these mean something on this page only.
-        for keys, slot in (
-            (QKeySequence.StandardKey.Find, self.focus_filter),
-            (QKeySequence.StandardKey.New, self.new_organisation),
-        ):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self.view)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self.delete_organisation)
+        page_shortcuts(
+            self,
+            (
+                (QKeySequence.StandardKey.Find, self.focus_filter),
+                (QKeySequence.StandardKey.New, self.new_organisation),
+            ),
+        )
+        table_shortcuts(self.view, ((QKeySequence.StandardKey.Delete, self.delete_organisation),))
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -48,7 +48,7 @@ from otop_desktop.ui.pages.product_catalogue import CatalogueWork
 from otop_desktop.ui.pages.product_filters import ProductFilterBar
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
-from otop_desktop.ui.views import table_view
+from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.photo_panel import PhotoPanel
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
@@ -180,17 +180,14 @@ class ProductsPage(QWidget):
         self.reload()
 
     def _shortcuts(self) -> None:
-        # Window shortcuts of a hidden page do not fire: these mean something on this page only.
-        for keys, slot in (
-            (QKeySequence.StandardKey.Find, self.focus_filter),
-            (QKeySequence.StandardKey.New, self.new_product),
-        ):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self.view)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self.delete_product)
+        page_shortcuts(
+            self,
+            (
+                (QKeySequence.StandardKey.Find, self.focus_filter),
+                (QKeySequence.StandardKey.New, self.new_product),
+            ),
+        )
+        table_shortcuts(self.view, ((QKeySequence.StandardKey.Delete, self.delete_product),))
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)

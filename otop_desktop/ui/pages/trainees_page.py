@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,7 +38,7 @@ from otop_desktop.ui.dialogs.trainee_dialog import TraineeDialog
 from otop_desktop.ui.models.trainee_table import TraineeTableModel
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
-from otop_desktop.ui.views import table_view
+from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.roster_actions import RosterActions
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
@@ -165,24 +165,21 @@ class TraineesPage(QWidget):
         header.resizeSection(5, max(genders) + 24)
 
     def _shortcuts(self) -> None:
-        # Window shortcuts of a hidden page do not fire: Ctrl+F and Ctrl+N act on the page shown.
-        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        self.new_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
-        for shortcut, slot in (
-            (self.find_shortcut, self.focus_filter),
-            (self.new_shortcut, self.new_trainee),
-        ):
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-        # On the table only: Enter and Delete keep their meaning in the filter box.
-        for keys, slot in (
-            (QKeySequence(Qt.Key.Key_Return), self.open_selected),
-            (QKeySequence(Qt.Key.Key_Enter), self.open_selected),
-            (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_selected),
-        ):
-            shortcut = QShortcut(keys, self.view)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(slot)
+        self.find_shortcut, self.new_shortcut = page_shortcuts(
+            self,
+            (
+                (QKeySequence.StandardKey.Find, self.focus_filter),
+                (QKeySequence.StandardKey.New, self.new_trainee),
+            ),
+        )
+        table_shortcuts(
+            self.view,
+            (
+                (QKeySequence(Qt.Key.Key_Return), self.open_selected),
+                (QKeySequence(Qt.Key.Key_Enter), self.open_selected),
+                (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_selected),
+            ),
+        )
 
     # --- remembered state ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -56,7 +56,7 @@ from otop_desktop.ui.models.workshop_table import (
 )
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
-from otop_desktop.ui.views import table_view
+from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.data_marks import mark_data
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
@@ -241,21 +241,16 @@ class WorkshopsPage(QWidget):
         return lower
 
     def _shortcuts(self) -> None:
-        # Window shortcuts of a hidden page do not fire: Ctrl+N means "new" on the page shown.
-        for keys, slot in (
-            (QKeySequence.StandardKey.New, self.new_workshop),
-            (QKeySequence("Ctrl+Shift+N"), self.new_session),
-        ):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
-        for view, slot in (
-            (self.workshop_view, self.delete_workshop),
-            (self.session_view, self.delete_session),
-        ):
-            delete = QShortcut(QKeySequence.StandardKey.Delete, view)
-            delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-            delete.activated.connect(slot)
+        page_shortcuts(
+            self,
+            (
+                (QKeySequence.StandardKey.New, self.new_workshop),
+                (QKeySequence("Ctrl+Shift+N"), self.new_session),
+            ),
+        )
+        delete = QKeySequence.StandardKey.Delete
+        table_shortcuts(self.workshop_view, ((delete, self.delete_workshop),))
+        table_shortcuts(self.session_view, ((delete, self.delete_session),))
 
     # --- remembered state ---------------------------------------------------------------------
 
