@@ -52,7 +52,8 @@ from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.photo_panel import PhotoPanel
 from otop_desktop.ui.widgets.undo_bar import UndoBar, confirm
 
-_HEADER_KEY = "products/header"
+_HEADER_KEY = "products/columns"
+_STRETCHED = 3  # the origin column
 _SPLITTER_KEY = "products/splitter"
 
 
@@ -122,11 +123,13 @@ class ProductsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Sized for the left two thirds of a 1366 px screen; cells cut short say all on hover.
+        # The origin takes what is left: a product's name cut to "Cánta…" says nothing, a town
+        # cut short still does. Sized for the left two thirds of a 1366 px screen; cells cut
+        # short say all on hover.
+        header.setSectionResizeMode(_STRETCHED, QHeaderView.ResizeMode.Stretch)
         metrics = self.view.fontMetrics()
         header.setMinimumSectionSize(40)
-        for column, chars in ((1, 11), (2, 16), (3, 17), (4, 17), (5, 6)):
+        for column, chars in ((0, 18), (1, 10), (2, 15), (4, 15), (5, 5)):
             header.resizeSection(column, metrics.averageCharWidth() * chars + 12)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.view.activated.connect(lambda _index: self.edit_product())
@@ -205,7 +208,7 @@ class ProductsPage(QWidget):
         header = self.view.horizontalHeader()
         state = settings.value(_HEADER_KEY)
         if isinstance(state, QByteArray) and header.restoreState(state):
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(_STRETCHED, QHeaderView.ResizeMode.Stretch)
             self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def _save_state(self) -> None:
