@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from otop_desktop import __version__
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _, set_locale
+from otop_desktop.ui.gui_thread_gc import GuiThreadCollector
 from otop_desktop.ui.language import AppLanguage, save_language, saved_language
 from otop_desktop.ui.resources import load_bundled_fonts
 from otop_desktop.ui.settings import APP_AUTHOR, APP_NAME
@@ -258,6 +259,7 @@ def launch(argv: list[str]) -> int:
     load_bundled_fonts(app)
     language = AppLanguage(app)
     language.apply(requested)
+    collector = GuiThreadCollector(app)
     try:
         shot = os.environ.get(SCREENSHOT_ENV)
         # Screenshots for the docs use the default size, not the size the user left.
@@ -273,6 +275,8 @@ def launch(argv: list[str]) -> int:
             raise start.error
         return code
     finally:
+        collector.stop()
+        collector.deleteLater()
         language.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,6 +18,18 @@ from otop_desktop.services.context import AppContext, initialise, open_context  
 from otop_desktop.services.demo import build_demo  # noqa: E402
 from otop_desktop.ui.main_window import MainWindow  # noqa: E402
 from otop_desktop.ui.tasks import TaskRunner  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """As the app does (ui/gui_thread_gc.py): no collection in a runner's thread, where freeing
+    a Qt object can deadlock with the GUI thread; one on this thread after each test."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if was_enabled:
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)
