@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QByteArray,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
@@ -43,7 +42,7 @@ from otop_desktop.services.organisations import (
 from otop_desktop.ui.dialogs.organisation_dialog import ORGANISATIONS, OrganisationDialog
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import RECORD_ROLE, SORT_ROLE, Column, RowTableModel
-from otop_desktop.ui.settings import app_settings
+from otop_desktop.ui.settings import app_settings, restore_splitter, restore_table
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.data_marks import mark_data
@@ -247,13 +246,8 @@ class OrganisationsPage(QWidget):
 
     def _restore_state(self) -> None:
         settings = app_settings()
-        state = settings.value(_SPLITTER_KEY)
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
-        header = self.view.horizontalHeader()
-        state = settings.value(_HEADER_KEY)
-        if isinstance(state, QByteArray) and header.restoreState(state):
-            self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        restore_splitter(settings, _SPLITTER_KEY, self.splitter)
+        restore_table(settings, _HEADER_KEY, self.view)
 
     def _save_state(self) -> None:
         settings = app_settings()

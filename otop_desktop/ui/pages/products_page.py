@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,7 +46,7 @@ from otop_desktop.ui.models.product_table import (
 from otop_desktop.ui.models.row_table import RECORD_ROLE, RowTableModel
 from otop_desktop.ui.pages.product_catalogue import CatalogueWork
 from otop_desktop.ui.pages.product_filters import ProductFilterBar
-from otop_desktop.ui.settings import app_settings
+from otop_desktop.ui.settings import app_settings, restore_splitter, restore_table
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.photo_panel import PhotoPanel
@@ -200,16 +200,11 @@ class ProductsPage(QWidget):
 
     def _restore_state(self) -> None:
         settings = app_settings()
-        state = settings.value(_SPLITTER_KEY)
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
-        else:
+        if not restore_splitter(settings, _SPLITTER_KEY, self.splitter):
             self.splitter.setSizes([660, 330])
-        header = self.view.horizontalHeader()
-        state = settings.value(_HEADER_KEY)
-        if isinstance(state, QByteArray) and header.restoreState(state):
+        if restore_table(settings, _HEADER_KEY, self.view):
+            header = self.view.horizontalHeader()
             header.setSectionResizeMode(_STRETCHED, QHeaderView.ResizeMode.Stretch)
-            self.view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
 
     def _save_state(self) -> None:
         settings = app_settings()

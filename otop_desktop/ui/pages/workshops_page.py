@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import (
-    QByteArray,
     QItemSelection,
     QModelIndex,
     QPersistentModelIndex,
@@ -54,7 +53,7 @@ from otop_desktop.ui.models.workshop_table import (
     session_columns,
     workshop_columns,
 )
-from otop_desktop.ui.settings import app_settings
+from otop_desktop.ui.settings import app_settings, restore_splitter, restore_table
 from otop_desktop.ui.tasks import WORKSHOPS, TaskRunner
 from otop_desktop.ui.views import page_shortcuts, table_shortcuts, table_view
 from otop_desktop.ui.widgets.data_marks import mark_data
@@ -256,19 +255,9 @@ class WorkshopsPage(QWidget):
 
     def _restore_state(self) -> None:
         settings = app_settings()
-        for key, splitter in (
-            (_SPLITTER_KEY, self.splitter),
-            (_LOWER_SPLITTER_KEY, self.lower_splitter),
-        ):
-            state = settings.value(key)
-            if isinstance(state, QByteArray):
-                splitter.restoreState(state)
-        header = self.workshop_view.horizontalHeader()
-        state = settings.value(_HEADER_KEY)
-        if isinstance(state, QByteArray) and header.restoreState(state):
-            self.workshop_view.sortByColumn(
-                header.sortIndicatorSection(), header.sortIndicatorOrder()
-            )
+        restore_splitter(settings, _SPLITTER_KEY, self.splitter)
+        restore_splitter(settings, _LOWER_SPLITTER_KEY, self.lower_splitter)
+        restore_table(settings, _HEADER_KEY, self.workshop_view)
         shown = str(settings.value(_ARCHIVED_KEY, "false")).lower() == "true"
         self.show_archived_check.setChecked(shown)
         self._sorted.set_show_archived(shown)
