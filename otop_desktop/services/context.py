@@ -126,6 +126,13 @@ def _prepare_dir(root: Path) -> None:
         )
 
 
+def database_url_for(folder: DataDir, database_url: str | None) -> str:
+    """The URL asked for, else the data dir's own SQLite file."""
+    if database_url is not None:
+        return database_url
+    return sqlite_url(folder.database)
+
+
 def open_context(
     data_dir: Path,
     database_url: str | None = None,
@@ -136,11 +143,9 @@ def open_context(
     """Open (and if needed create or upgrade) the database of `data_dir`, or `database_url`."""
     folder = DataDir(data_dir)
     _prepare_dir(folder.root)
-    if database_url is None:
+    url = database_url_for(folder, database_url)
+    if url.startswith("sqlite"):
         _check_sqlite_file(folder.database)
-        url = sqlite_url(folder.database)
-    else:
-        url = database_url
     try:
         engine = make_engine(url)
     except Exception as exc:  # SQLAlchemy raises several kinds for a malformed URL

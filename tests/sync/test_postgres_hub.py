@@ -7,72 +7,20 @@ the tests run as root, and stops it afterwards; without them the test is skipped
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from otop_desktop.cli import run
 from otop_desktop.sync import crypto
-
-
-def _pg_bin() -> Path | None:
-    # Debian keeps the server binaries out of PATH; prefer them over any wrapper on PATH.
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if candidates:
-        return Path(candidates[-1]).parent
-    found = shutil.which("pg_ctl")
-    return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests import pg_server
 
 
 @pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    bin_dir = _pg_bin()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries are not installed")
-    # Not under pytest's tmp dir: its parents are private to us, and the server may run as
-    # the postgres user.
-    folder = Path(tempfile.mkdtemp(prefix="otop-pg-"))
-    data = folder / "data"
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        os.chmod(folder, 0o777)
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-
-    def pg(*args: str) -> None:
-        subprocess.run([*as_postgres, *args], check=True, capture_output=True, timeout=120)
-
-    pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "otop", "--auth=trust", "-E", "UTF8")
-    pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
-       f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start")  # fmt: skip
-    try:
-        for _attempt in range(50):
-            try:
-                pg(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "otop",
-                   "hub")  # fmt: skip
-                break
-            except subprocess.CalledProcessError:
-                time.sleep(0.2)
-        yield f"postgresql+psycopg://otop@127.0.0.1:{port}/hub"
-    finally:
-        subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                        "stop"], check=False, capture_output=True, timeout=60)  # fmt: skip
-        shutil.rmtree(folder, ignore_errors=True)
+def pg_url() -> str:
+    """A fresh database on the test run's PostgreSQL server (skipped without one)."""
+    return pg_server.server().create_database("hub")
 
 
 @pytest.fixture(autouse=True)
