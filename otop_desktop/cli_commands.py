@@ -117,12 +117,22 @@ def _dump(args: argparse.Namespace, ctx: AppContext) -> int:
 def _check(args: argparse.Namespace, ctx: AppContext) -> int:
     report = check.run_check(ctx)
     if args.json:
-        print_json({"ok": report.ok, "problems": report.problems, "facts": report.facts})
+        print_json(
+            {
+                "ok": report.ok,
+                "problems": [{"problem": p.text, "advice": p.advice} for p in report.problems],
+                "notes": list(report.notes),
+                "facts": report.facts,
+            }
+        )
     else:
         for key, value in sorted(report.facts.items()):
             sys.stdout.write(f"{key}: {value}\n")
+        for note in report.notes:
+            sys.stdout.write(_("Note: {text}").format(text=note) + "\n")
         for problem in report.problems:
-            sys.stdout.write(_("Problem: {text}").format(text=problem) + "\n")
+            sys.stdout.write(_("Problem: {text}").format(text=problem.text) + "\n")
+            sys.stdout.write("  " + _("What to do: {text}").format(text=problem.advice) + "\n")
         if report.ok:
             sys.stdout.write(_("Everything is in order.") + "\n")
     return 0 if report.ok else 1
