@@ -11,6 +11,9 @@ from sqlalchemy.engine import Connection
 
 WRITE_OPTION = "otop_write"
 DB_FILENAME = "otop.sqlite3"
+# The key of the transaction-level advisory lock that every write transaction on a PostgreSQL
+# hub takes first ("OTOP" in ASCII): the hub's one write lock, as SQLite's is its file's.
+HUB_WRITE_LOCK = 0x4F544F50
 
 
 def sqlite_url(path: Path) -> str:
@@ -29,7 +32,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if engine.dialect.name == "postgresql":
+        _serialise_pg_writers(engine)
+    return engine
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -53,6 +59,19 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _serialise_pg_writers(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Several processes write to a hub under ONE replica id: every write transaction
+        # read-modifies-writes the replica's seq, the row clocks, `seen` and the conflict log,
+        # which READ COMMITTED would let two of them interleave (lost updates, duplicate keys,
+        # deadlocks). One lock per database, taken before the first read and released at
+        # COMMIT or ROLLBACK, runs writers one after the other as SQLite does; readers never
+        # wait for it.
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({HUB_WRITE_LOCK})")
+
+
 def writer(engine: Engine) -> Engine:
-    """The same engine, whose transactions take the write lock at BEGIN (SQLite)."""
+    """The same engine, whose transactions take the write lock at BEGIN (SQLite, PostgreSQL)."""
     return engine.execution_options(**{WRITE_OPTION: True})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from otop_desktop.db import migrate
 from otop_desktop.db.local_models import BundleRecord, Peer, ReplicaState
 from otop_desktop.db.models import Photo
+from otop_desktop.db.retry import run_with_retry
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.domain.ids import uuid7
 from otop_desktop.i18n import _
@@ -126,7 +127,11 @@ def export_bundle(
     store = BlobStore(ctx.data_dir.blobs)
     bundle_id = uuid7()
     with ctx.read() as session:
-        conn = session.connection()
+        # One snapshot for the manifest and the chunks: on a hub other processes commit while
+        # the bundle is written (SQLite's read transaction is a snapshot already).
+        conn = session.connection(
+            execution_options={} if ctx.is_sqlite else {"isolation_level": "REPEATABLE READ"}
+        )
         state = session.scalar(select(ReplicaState))
         if state is None:
             raise OtopError(_("This database has not been initialised (run init first)."))
@@ -236,11 +241,7 @@ def import_bundle(
     report = ImportReport(str(path))
     file_sha = _file_sha256(path)
     with ctx.read() as session:
-        done_before = session.scalar(
-            select(BundleRecord.bundle_id).where(
-                BundleRecord.file_sha256 == file_sha, BundleRecord.direction == "import"
-            )
-        )
+        done_before = _imported_before(session, file_sha)
     if done_before:
         report.bundle_id = done_before
         report.already_imported = True
@@ -251,16 +252,37 @@ def import_bundle(
         report.bundle_id = str(manifest.get("bundle_id", ""))
         report.sender, report.sender_name = _check_manifest(manifest)
         _store_photos(ctx, bundle, report)
-        try:
+
+        def attempt() -> ImportReport:
+            # A fresh report per attempt: a retried transaction starts again from nothing.
+            done = replace(report, stats=MergeStats(), missing={})
             with ctx.unit_of_work() as session:
-                _merge(ctx, session.connection(), bundle, report, progress, cancelled)
-                _record_peer(ctx, session, bundle, report, file_sha, path)
+                # Asked again under the write lock: another process may have imported the same
+                # file since the first look, and importing it twice must record it once.
+                again = _imported_before(session, file_sha)
+                if again:
+                    done.bundle_id, done.already_imported = again, True
+                    return done
+                _merge(ctx, session.connection(), bundle, done, progress, cancelled)
+                _record_peer(ctx, session, bundle, done, file_sha, path)
                 settle_merge_cycles(session)
+            return done
+
+        try:
+            return run_with_retry(attempt)
         except BundleCancelled:
             return ImportReport(
                 str(path), report.bundle_id, report.sender, report.sender_name, cancelled=True
             )
-    return report
+
+
+def _imported_before(session: Session, file_sha: str) -> str | None:
+    """The bundle id under which this very file was imported completely, if it was."""
+    return session.scalar(
+        select(BundleRecord.bundle_id).where(
+            BundleRecord.file_sha256 == file_sha, BundleRecord.direction == "import"
+        )
+    )
 
 
 def _all_seen(conn: Connection, manifest: dict[str, Any]) -> bool:
