@@ -264,7 +264,7 @@ def test_window_options_are_the_cli_global_options() -> None:
     options = {
         name
         for action in parser._actions
-        if action.option_strings and action.dest != "help"
+        if action.option_strings and action.dest not in ("help", "version")
         for name in action.option_strings
     }
 
