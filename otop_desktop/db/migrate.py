@@ -1,4 +1,4 @@
-"""Schema upgrades with Alembic, run at start after a backup of the old database.
+"""Schema upgrades with Alembic, run at start (after a backup of an old SQLite database).
 
 Alembic is imported only when a database is not at the newest revision: an up-to-date database
 (every start but the first after an update) opens without loading it, which keeps start fast.
@@ -26,6 +26,9 @@ SCHEMA_HEAD = "0005"
 # stamped with it, so a revision that only adds an index does not stop older laptops from
 # reading this laptop's bundles.
 DATA_HEAD = "0003"
+# The advisory lock key migrations of a PostgreSQL hub hold ("OTOPMIGR" as a number): its own
+# key, apart from any lock the app's writers take.
+MIGRATION_LOCK = 0x4F544F504D494752
 
 
 def alembic_config() -> Config:
@@ -95,10 +98,23 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision, in one transaction where the engine allows."""
+    """Bring the schema to the newest revision, every pending step in ONE transaction.
+
+    SQLite and PostgreSQL both roll DDL back, so a step that fails leaves the schema as it
+    was. On PostgreSQL (a hub several coordinators open) a transaction-scoped advisory lock
+    makes a second app starting the new version at the same moment wait, then find the work
+    done, instead of migrating the same database twice.
+    """
     from alembic import command
 
     config = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            now = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
+            if now is not None:
+                done = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                if done == SCHEMA_HEAD:
+                    return
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

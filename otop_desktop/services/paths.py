@@ -22,10 +22,20 @@ def default_data_dir() -> Path:
 
 
 class DataDir:
-    """The files of one data dir: database, photo store, backups, logs."""
+    """The files of one data dir: database, photo store, backups, logs.
 
-    def __init__(self, root: Path) -> None:
+    With a coordinator hub, `photos_root` is the shared photo folder: the photo store (and the
+    originals) live there in the same layout, so every machine using the hub sees every photo;
+    thumbnails are a cache each machine keeps for itself, and keys, logs and backups stay local.
+    """
+
+    def __init__(self, root: Path, photos_root: Path | None = None) -> None:
         self.root = root.expanduser().resolve()
+        self.photos_root = None if photos_root is None else photos_root.expanduser().resolve()
+
+    @property
+    def _photos(self) -> Path:
+        return self.root if self.photos_root is None else self.photos_root
 
     @property
     def database(self) -> Path:
@@ -33,7 +43,7 @@ class DataDir:
 
     @property
     def blobs(self) -> Path:
-        return self.root / "blobs"
+        return self._photos / "blobs"
 
     @property
     def thumbs(self) -> Path:
@@ -41,7 +51,7 @@ class DataDir:
 
     @property
     def originals(self) -> Path:
-        return self.root / "originals"
+        return self._photos / "originals"
 
     @property
     def backups(self) -> Path:
@@ -54,3 +64,7 @@ class DataDir:
     @property
     def keys(self) -> Path:
         return self.root / "keys"
+
+    @property
+    def hub_settings(self) -> Path:
+        return self.root / "hub.json"
