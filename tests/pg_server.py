@@ -20,7 +20,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 
 USER = "otop"
 
@@ -47,6 +49,7 @@ class PgServer:
     folder: Path
     port: int
     as_postgres: list[str]
+    _admin: psycopg.Connection[tuple[object, ...]] | None = None
 
     def run(self, *args: str) -> None:
         subprocess.run([*self.as_postgres, *args], check=True, capture_output=True, timeout=120)
@@ -68,7 +71,33 @@ class PgServer:
                 time.sleep(0.2)
         return self.url(name)
 
+    def admin(self) -> psycopg.Connection[tuple[object, ...]]:
+        """A connection to the `postgres` database in autocommit, for CREATE/DROP DATABASE."""
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(
+                host="127.0.0.1", port=self.port, user=USER, dbname="postgres", autocommit=True
+            )
+        return self._admin
+
+    def copy_database(self, template: str, prefix: str = "t") -> str:
+        """A new database copied from `template` (which nobody may be connected to); its name."""
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        self.admin().execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database, ending whatever connections a test left open to it."""
+        self.admin().execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
     def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
         subprocess.run([*self.as_postgres, str(self.bin_dir / "pg_ctl"), "-D",
                         str(self.folder / "data"), "-m", "immediate", "stop"],
                        check=False, capture_output=True, timeout=60)  # fmt: skip

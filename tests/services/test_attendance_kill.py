@@ -20,6 +20,9 @@ from otop_desktop.services.attendance_sheet import session_roster
 from otop_desktop.services.context import open_context
 from tests.helpers import new_context
 
+# A power cut while SQLite writes its file; a PostgreSQL hub's durability is its server's.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 # The child marks one trainee after another and says SAVED only once mark() has returned.
 CHILD = textwrap.dedent(

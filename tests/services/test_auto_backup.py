@@ -25,6 +25,9 @@ from otop_desktop.services.laptop import this_laptop
 from otop_desktop.services.paths import DataDir
 from tests.helpers import new_context
 
+# Automatic backups copy the SQLite file (a PostgreSQL hub is backed up with pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

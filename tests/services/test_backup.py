@@ -13,6 +13,9 @@ from otop_desktop.services import backup, demo, trainees
 from otop_desktop.services.dump import dump_text
 from tests.helpers import new_context
 
+# The backup is a zip of the SQLite file (a PostgreSQL hub is backed up with pg_dump).
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_backup_then_restore_gives_back_the_same_data(tmp_path: Path) -> None:
     ctx = new_context(tmp_path / "data")

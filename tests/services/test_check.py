@@ -111,6 +111,7 @@ def test_cancelling_stops_the_check(ctx: AppContext) -> None:
         run_check(ctx, cancelled=lambda: True)
 
 
+@pytest.mark.sqlite_only  # it damages the SQLite file; PostgreSQL keeps its own pages
 def test_a_damaged_database_page_is_a_problem(tmp_path: Path) -> None:
     root = tmp_path / "db"
     ctx = new_context(root)

@@ -66,7 +66,8 @@ def _programme(ctx: AppContext) -> str:
         for session_id in (s1, s2):
             session.add(
                 Attendance(
-                    id=f"{session_id}-ghost",
+                    # Ids are 36 characters, as PostgreSQL's VARCHAR(36) insists.
+                    id=session_id[:-6] + "ghost0",
                     session_id=session_id,
                     trainee_id=GHOST,
                     status="present",
@@ -121,6 +122,7 @@ def test_deleted_and_missing_trainees_are_left_out_everywhere(ctx: AppContext) -
     assert units["month_6"] == (30.0, 1)
 
 
+@pytest.mark.sqlite_only  # SQLite's query planner; PostgreSQL plans with its own statistics
 def test_the_big_queries_read_covering_indexes(ctx: AppContext) -> None:
     _programme(ctx)
     seen: list[tuple[str, object]] = []

@@ -20,6 +20,9 @@ import pytest
 
 from otop_desktop.sync.outbox import CHUNK_CHANGES
 
+# SIGKILL while SQLite writes its file; on a PostgreSQL hub the server owns atomicity.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _cli(data: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
