@@ -22,6 +22,7 @@ import attendance_page  # noqa: E402
 import certificates  # noqa: E402
 import core  # noqa: E402
 import dashboard  # noqa: E402
+import frozen_start  # noqa: E402
 import gallery  # noqa: E402
 import photos_ingest  # noqa: E402
 import roster  # noqa: E402
@@ -67,6 +68,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
     ),
     ("certificates_500", ("certificates_500",), certificates.certificate_rows),
     ("dashboard_50k_ms", ("dashboard_50k_ms",), dashboard.dashboard),
+    ("frozen_start", ("frozen_start",), frozen_start.frozen_start),
 ]
 ALIASES = {"reimport_100k": "import_100k", "export_100k": "import_100k"}
 LAST_RUN = HERE / "last-run.txt"
