@@ -24,6 +24,7 @@ import core  # noqa: E402
 import dashboard  # noqa: E402
 import frozen_start  # noqa: E402
 import gallery  # noqa: E402
+import hub_import  # noqa: E402
 import photos_ingest  # noqa: E402
 import roster  # noqa: E402
 import sync  # noqa: E402
@@ -59,6 +60,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
         sync.import_rows,
     ),
     ("export_photos", ("export_photos", "export_photos_mem_*"), sync.export_photo_rows),
+    ("hub_import_100k", ("hub_import_100k",), hub_import.hub_import),
     ("photo_ingest_12mp", ("photo_ingest_12mp",), photos_ingest.photo_ingest),
     ("gallery_10k_open_ms", ("gallery_10k_open_ms",), gallery.gallery),
     (
