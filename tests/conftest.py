@@ -36,6 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "sqlite_only: about SQLite itself (its file, WAL, a killed writer); not run on PostgreSQL",
     )
+    config.addinivalue_line(
+        "markers", "one_engine: not about the database (and slow): run on SQLite only"
+    )
 
 
 # The folders (and top-level files) whose tests run on every engine; see tests/engines.py.
@@ -53,13 +56,19 @@ def _runs_on_both(path: Path) -> bool:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_engine" not in metafunc.fixturenames or not _runs_on_both(metafunc.definition.path):
         return
-    if "pg_url" in metafunc.fixturenames or metafunc.definition.get_closest_marker("postgres"):
+    if (
+        "pg_url" in metafunc.fixturenames
+        or metafunc.definition.get_closest_marker("postgres")
+        or hasattr(metafunc.module, "pg_server")
+    ):
         return  # it sets up its own PostgreSQL databases beside SQLite ones: once is enough
     from tests.engines import ENGINES
 
     wanted = metafunc.config.getoption("--engine")
     names = [e for e in ENGINES if wanted in ("both", e)]
-    if metafunc.definition.get_closest_marker("sqlite_only"):
+    if metafunc.definition.get_closest_marker(
+        "sqlite_only"
+    ) or metafunc.definition.get_closest_marker("one_engine"):
         names = [e for e in names if e == "sqlite"]
     if names:
         metafunc.parametrize("db_engine", names, indirect=True, ids=names)

@@ -122,6 +122,14 @@ def copy_data_dir(source: Path, target: Path) -> None:
         _current.copy_dir(source, target)
 
 
+def database_args(root: Path) -> list[str]:
+    """`--database-url` for a CLI child process opening `root`, whose own context.database_url_for
+    is not replaced; nothing on SQLite."""
+    if _current is None:
+        return []
+    return ["--database-url", _current.url_for(DataDir(root), None)]
+
+
 def release(root: Path) -> None:
     """Free the databases of closed data dirs under `root` early (many-replica tests)."""
     if _current is not None:

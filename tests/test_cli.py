@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from otop_desktop.cli import run
+from tests import engines
 
 
 def cli(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
@@ -219,7 +220,13 @@ def test_demo_then_dump_is_byte_identical_in_two_fresh_dirs(tmp_path: Path) -> N
         env = {**os.environ, "OTOP_DATA_DIR": str(tmp_path / name)}
         for args in (["demo", "--seed", "3", "--trainees", "40", "--photos", "3"], ["dump"]):
             done = subprocess.run(
-                [sys.executable, "-m", "otop_desktop", *args],
+                [
+                    sys.executable,
+                    "-m",
+                    "otop_desktop",
+                    *engines.database_args(tmp_path / name),
+                    *args,
+                ],
                 env=env,
                 capture_output=True,
                 check=True,
@@ -322,6 +329,7 @@ def test_tables_line_up_chinese_text(capsys: pytest.CaptureFixture[str]) -> None
     assert len(set(starts)) == 1
 
 
+@pytest.mark.one_engine  # about the pipe, not the database
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     # Proves: `otop-desktop ... | head -1` gives no traceback when head stops reading.
     import subprocess

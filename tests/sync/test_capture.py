@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from otop_desktop.db.local_models import ChangeLog, ReplicaState
@@ -112,8 +112,9 @@ def test_an_edit_after_a_future_stamped_value_still_wins(tmp_path: Path) -> None
         clocks = json.loads(row.clocks)
         clocks["phone"] = [future, "zzzz"]
         # Simulates what the merge stores for a change from a laptop with its clock years ahead.
-        session.connection().exec_driver_sql(
-            "UPDATE trainee SET clocks = ? WHERE id = ?", (json.dumps(clocks), t.id)
+        session.execute(
+            text("UPDATE trainee SET clocks = :clocks WHERE id = :id"),
+            {"clocks": json.dumps(clocks), "id": t.id},
         )
         session.commit()
     trainees.edit_trainee(ctx, t.id, phone="3333-4444")

@@ -197,6 +197,7 @@ def test_a_gap_is_applied_and_reported(cluster: Cluster) -> None:
     assert "missing" in sync_review.describe_import(report)
 
 
+@pytest.mark.sqlite_only  # the backup is a zip of the SQLite file
 def test_a_restored_backup_gets_a_new_replica_id(tmp_path: Path) -> None:
     # A restored laptop must not write as the id it had: the original may still be in use.
     c = Cluster(tmp_path / "c", 2)
@@ -222,13 +223,13 @@ def test_a_restored_backup_gets_a_new_replica_id(tmp_path: Path) -> None:
 
 
 def test_a_copied_data_dir_gets_a_new_replica_id(tmp_path: Path) -> None:
-    import shutil
+    from tests.engines import copy_data_dir
 
     c = Cluster(tmp_path / "c", 1)
     a = c.replicas[0]
     before = _replica(a)
     a.ctx.close()
-    shutil.copytree(a.ctx.data_dir.root, tmp_path / "copy")
+    copy_data_dir(a.ctx.data_dir.root, tmp_path / "copy")  # with its database, on PostgreSQL
     ctx = open_context(tmp_path / "copy")
     try:
         assert sync_review.known_laptops(ctx)[0].replica_id != before
