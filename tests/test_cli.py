@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, inspect, text
 
 from otop_desktop.cli import run
+from otop_desktop.db.engine import make_engine
+from otop_desktop.services import context
+from otop_desktop.services.paths import DataDir
 from tests import engines
 
 
@@ -159,6 +162,7 @@ def test_messages_follow_lang(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert err.strip() == expected
 
 
+@pytest.mark.sqlite_only  # the check of the SQLite file's header
 def test_a_file_that_is_not_sqlite_is_refused_untouched(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -178,12 +182,25 @@ def test_a_database_from_a_newer_version_is_refused_untouched(
     # Proves: an old app never "upgrades" (breaks) a database written by a newer one.
     data = tmp_path / "data"
     cli(capsys, data, "init", "--device-name", "x")
-    with sqlite3.connect(data / "otop.sqlite3") as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    before = (data / "otop.sqlite3").read_bytes()
-    code, _, err = cli(capsys, data, "workshop", "list")
-    assert code == 1 and "newer version" in err
-    assert (data / "otop.sqlite3").read_bytes() == before
+    engine = make_engine(context.database_url_for(DataDir(data), None))  # SQLite or PostgreSQL
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+        before = engine_dump(engine)
+        code, _, err = cli(capsys, data, "workshop", "list")
+        assert code == 1 and "newer version" in err
+        assert engine_dump(engine) == before
+    finally:
+        engine.dispose()
+
+
+def engine_dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to show that nothing was written."""
+    with engine.connect() as conn:
+        return {
+            table: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {table}"))), key=repr)
+            for table in sorted(inspect(conn).get_table_names())
+        }
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
@@ -200,6 +217,7 @@ def test_a_read_only_data_dir_is_a_clear_error(
     assert code == 1 and "read-only" in err
 
 
+@pytest.mark.sqlite_only  # SQLite's read-only open mode on the data dir's file
 def test_a_read_only_database_file_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
