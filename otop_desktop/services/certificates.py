@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import shutil
 import tempfile
@@ -64,6 +65,8 @@ __all__ = [
     "withdraw_exception",
     "write_certificate_batch",
 ]
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on parameters
 Report = Callable[[int, int], None]
@@ -331,4 +334,13 @@ def write_certificate_batch(
         except OSError as exc:
             raise _cannot_write(target, exc) from exc
         paths = [target]
+    # Ids and counts only: the certificates bear names, the log does not.
+    log.info(
+        "Certificates of workshop %s written: %d pages in %d files (%s, %s)",
+        workshop_id,
+        len(pages),
+        len(paths),
+        ",".join(langs),
+        size,
+    )
     return BatchResult(paths=paths, count=len(pages), codes=[p.code for p in pages])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -28,6 +29,8 @@ from otop_desktop.services.trainees import TRAINEE_FIELDS, clean_trainee_fields
 
 Report = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+log = logging.getLogger(__name__)
+
 _ROW_ID = "row:"  # ids under which rows of the file itself are put in the duplicate index
 _CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
 _SAME_NAME = 90  # rapidfuzz token_sort_ratio from which two folded names are the same name
@@ -405,6 +408,16 @@ def apply_roster(
             _enrol(session, preview.workshop_id, applier.to_enrol) if preview.workshop_id else 0
         )
     counts = applier.counts
+    log.info(
+        "Roster imported into workshop %s: %d created, %d updated, %d skipped, %d rejected, "
+        "%d enrolled",
+        preview.workshop_id or "-",
+        counts["created"],
+        counts["updated"],
+        counts["skipped"],
+        counts["rejected"],
+        enrolled,
+    )
     return RosterResult(
         counts["created"], counts["updated"], counts["skipped"], counts["rejected"], enrolled
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -35,6 +36,8 @@ from otop_desktop.sync.bundle_reader import VerifiedBundle, open_bundle
 from otop_desktop.sync.crypto import BundleCancelled, UnsupportedBundleError
 from otop_desktop.sync.merge import Merger, MergeStats
 from otop_desktop.sync.wire import decode_chunk
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -192,6 +195,14 @@ def export_bundle(
                 report=json.dumps(header["counts"]),
             )
         )
+    log.info(
+        "Bundle %s exported to %s: %d changes, %d photos%s",
+        bundle_id,
+        path,
+        plan.count,
+        len(photo_hashes),
+        " (full)" if full else "",
+    )
     return ExportReport(str(path), bundle_id, plan.count, len(photo_hashes), len(plan.ranges), full)
 
 
@@ -269,11 +280,28 @@ def import_bundle(
             return done
 
         try:
-            return run_with_retry(attempt)
+            result = run_with_retry(attempt)
         except BundleCancelled:
+            log.info("Bundle import from %s cancelled", path)
             return ImportReport(
                 str(path), report.bundle_id, report.sender, report.sender_name, cancelled=True
             )
+    stats = result.stats
+    log.info(
+        "Bundle %s from replica %s imported from %s: %d created, %d updated, %d deleted, "
+        "%d conflicts, %d photos added, %d missing%s",
+        result.bundle_id,
+        result.sender,
+        path,
+        stats.created,
+        stats.updated,
+        stats.deleted,
+        stats.conflicts,
+        result.photos_added,
+        result.photos_missing,
+        " (already imported)" if result.already_imported else "",
+    )
+    return result
 
 
 def _imported_before(session: Session, file_sha: str) -> str | None:

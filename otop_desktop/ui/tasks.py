@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _
@@ -287,8 +287,15 @@ class TaskRunner(QObject):
         # Over an open dialog (the one that failed, usually), else over the main window.
         return QApplication.activeModalWidget() or self.window or QApplication.activeWindow()
 
-    def show_error(self, exc: BaseException, details: str = "") -> QMessageBox:
+    def show_error(self, exc: BaseException, details: str = "") -> QDialog | None:
         """Show an error without blocking: a user message as it is, anything else as a bug."""
+        if not isinstance(exc, OtopError):
+            from otop_desktop.ui import crash_hooks
+
+            hooks = crash_hooks.installed()
+            if hooks is not None:
+                # In the app: the crash dialog (logged in _deliver_error, or here).
+                return hooks.report(exc, details, log_it=not details)
         if isinstance(exc, OtopError):
             text = str(exc)
             icon = QMessageBox.Icon.Warning

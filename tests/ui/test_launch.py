@@ -42,7 +42,10 @@ def test_garbage_database_is_refused_and_left_alone(
     [message] = shown
     assert "not an OTOP Field Desk database" in message
     assert database.read_bytes() == garbage
-    assert sorted(p.name for p in data_dir.iterdir()) == ["otop.sqlite3"]
+    # Only the log, which says why.
+    assert sorted(p.name for p in data_dir.iterdir()) == ["logs", "otop.sqlite3"]
+    log_text = (data_dir / "logs" / "otop-desktop.log").read_text(encoding="utf-8")
+    assert "DatabaseError" in log_text
 
 
 def test_the_message_is_in_the_chosen_language(
