@@ -8,7 +8,7 @@ platform a build is made on, as the GitHub workflow does), Python itself, PyInst
 bootloader when PyInstaller is installed, and the bundled font. For each, the licence texts
 named by its dist-info (`License-File`, else LICENSE*/COPYING*/NOTICE* there) plus the texts
 kept by hand in resources/licenses/common/ where a wheel ships none (Qt for Python) or needs
-more (LGPL's GPL base, pillow-heif's bundled libraries) are joined into one file in
+more (LGPL's GPL base, pi-heif's bundled libraries) are joined into one file in
 resources/licenses/packages/; resources/licenses/index.json lists name, version, licence and
 file for the About window. `--check` only says whether the folder is up to date (exit 1 if not).
 """
@@ -52,8 +52,8 @@ COMMON_TEXTS: dict[str, list[str]] = {
     # The LGPL is a set of permissions on top of the GPL: both texts go with LGPL code.
     "psycopg": ["GPL-3.0.txt"],
     "psycopg-binary": ["GPL-3.0.txt"],
-    # The binary wheel bundles libheif and libde265 (LGPL-3.0) and x265 (GPL-2.0).
-    "pillow-heif": ["LGPL-3.0.txt", "GPL-3.0.txt", "GPL-2.0.txt"],
+    # The binary wheel bundles libheif and libde265 (LGPL-3.0); decode-only, so no x265.
+    "pi-heif": ["LGPL-3.0.txt", "GPL-3.0.txt"],
 }
 # The file name of texts several packages share.
 SHARED_STEMS = {
@@ -69,7 +69,7 @@ EXTRA_FILES: dict[str, list[str]] = {
 # Where the metadata's own words are vague or leave something out.
 LICENSE_OVERRIDES: dict[str, str] = {
     "babel": "BSD-3-Clause; CLDR data: Unicode-3.0",
-    "pillow-heif": "BSD-3-Clause; wheel's libheif, libde265: LGPL-3.0; x265: GPL-2.0",
+    "pi-heif": "BSD-3-Clause; wheel's libheif, libde265: LGPL-3.0",
     "pyinstaller": "GPL-2.0-or-later with the bootloader exception",
     # Offered as LGPL-3.0 or GPL: the app takes the LGPL (see Qt-for-Python-NOTE.txt).
     "pyside6-addons": "LGPL-3.0-only",

@@ -6,13 +6,14 @@ import struct
 from dataclasses import dataclass
 from typing import IO
 
-import pillow_heif
+import pi_heif
 from PIL import Image
 
 from otop_desktop.i18n import _
 from otop_desktop.media.photo_errors import PhotoError
 
-pillow_heif.register_heif_opener()
+# pi-heif: the decode-only build of pillow-heif (no 21 MB HEVC encoder in the app).
+pi_heif.register_heif_opener()
 
 # Our own ceiling, below Pillow's (89 Mpx warning, 179 Mpx error): a 12-50 Mpx camera photo
 # passes, a decompression bomb (20,000 x 20,000 = 400 Mpx, ~1.2 GB decoded) is refused before
@@ -34,7 +35,7 @@ _UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 ORIENTATION = 0x0112
-# What Pillow and pillow-heif raise on damaged data (EXIF parsing included).
+# What Pillow and pi-heif raise on damaged data (EXIF parsing included).
 DAMAGED = (OSError, SyntaxError, ValueError, EOFError, struct.error, RuntimeError, KeyError)
 EXIF_ERRORS = (*DAMAGED, TypeError, IndexError, ZeroDivisionError, OverflowError)
 
