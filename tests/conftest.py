@@ -26,7 +26,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--engine",
         choices=("sqlite", "postgresql", "both"),
-        default="sqlite",  # TEMP h6: "both" once PostgreSQL passes
+        default="both",
         help="the database engine(s) the service, sync, report and CLI tests run on",
     )
 

@@ -5,7 +5,7 @@ merges) under skewed and backwards clocks, and exchange real bundle files at ran
 and full, duplicated, out of order, truncated (refused, changing nothing), relayed. After a full
 gossip round every replica's `dump` must be byte-identical.
 
-CI runs 200 examples on SQLite and 40 on PostgreSQL; `pytest --runslow -k convergence` runs the
+CI runs 200 examples on SQLite and 25 on PostgreSQL; `pytest --runslow -k convergence` runs the
 long profile (2,000).
 """
 
@@ -39,7 +39,7 @@ SLOW_IS_FINE = [
     HealthCheck.function_scoped_fixture,
 ]
 EXAMPLES = int(os.environ.get("OTOP_SYNC_EXAMPLES", "200"))
-PG_EXAMPLES = int(os.environ.get("OTOP_SYNC_PG_EXAMPLES", "40"))
+PG_EXAMPLES = int(os.environ.get("OTOP_SYNC_PG_EXAMPLES", "25"))
 FIELDS = ("birth_year", "consent_photos", "given_names", "phone", "town")
 SKEWS_MS = [0, -3_600_000, -86_400_000 * 400, 86_400_000 * 365 * 4, 5_000]
 
