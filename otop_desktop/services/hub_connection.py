@@ -148,6 +148,19 @@ def _explain(exc: DBAPIError, url: str) -> str:
     if any(
         hint in message
         for hint in (
+            "invalid response",
+            "expected authentication request",
+            "server closed the connection unexpectedly",
+            "protocol",
+        )
+    ):
+        # Something answers on that port, but it does not speak PostgreSQL's protocol.
+        return _("The program answering at {host}, port {port}, is not PostgreSQL.").format(
+            host=parts.host or "localhost", port=parts.port or 5432
+        )
+    if any(
+        hint in message
+        for hint in (
             "connection refused",
             "could not translate host",
             "timeout",
@@ -163,10 +176,6 @@ def _explain(exc: DBAPIError, url: str) -> str:
             "The server {host} does not answer: check that it is on, on this network, and "
             "that PostgreSQL listens there (port {port})."
         ).format(host=parts.host or "localhost", port=parts.port or 5432)
-    if "server closed the connection" in message or "protocol" in message:
-        return _("The server at {host} is not a PostgreSQL server.").format(
-            host=parts.host or "localhost"
-        )
     return _("The hub cannot be used: {reason}").format(reason=_first_line(exc))
 
 

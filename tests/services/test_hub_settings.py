@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import socket
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -176,6 +179,28 @@ def test_the_connection_test_says_what_is_wrong(change: object, expected: str) -
     url = change(server.url("postgres"), server.port)  # type: ignore[operator]
     with pytest.raises(HubConnectionError, match=expected):
         check_connection(url)
+
+
+def test_a_server_that_is_not_postgresql_is_said_so() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    port = listener.getsockname()[1]
+
+    def answer_like_a_web_server() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _address = listener.accept()
+                conn.recv(1024)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                conn.close()
+
+    threading.Thread(target=answer_like_a_web_server, daemon=True).start()
+    try:
+        with pytest.raises(HubConnectionError, match="is not PostgreSQL"):
+            check_connection(f"postgresql://otop@127.0.0.1:{port}/otop_hub")
+    finally:
+        listener.close()
 
 
 def test_a_schema_newer_than_ours_is_refused(pg_url: str) -> None:
