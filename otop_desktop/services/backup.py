@@ -175,7 +175,7 @@ def write_backup(
         os.replace(partial, target)
         fsync_dir(target.parent)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise BackupError(
             _("The backup could not be written to {path}: {reason}").format(
                 path=target, reason=exc.strerror or exc
@@ -183,11 +183,18 @@ def write_backup(
         ) from exc
     except BaseException:
         # Cancelled (or worse): no half backup stays where people look for backups.
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
     if report is not None:
         report(1, 1)
     return target
+
+
+def _discard(partial: Path) -> None:
+    try:
+        partial.unlink(missing_ok=True)
+    except OSError:
+        pass  # the folder is gone (a USB drive pulled out): nothing is left to remove there
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> dict[str, object]:
