@@ -25,6 +25,7 @@ import dashboard  # noqa: E402
 import frozen_start  # noqa: E402
 import gallery  # noqa: E402
 import hub_import  # noqa: E402
+import idle_memory  # noqa: E402
 import photos_ingest  # noqa: E402
 import roster  # noqa: E402
 import sync  # noqa: E402
@@ -71,6 +72,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
     ("certificates_500", ("certificates_500",), certificates.certificate_rows),
     ("dashboard_50k_ms", ("dashboard_50k_ms",), dashboard.dashboard),
     ("frozen_start", ("frozen_start",), frozen_start.frozen_start),
+    ("idle_memory_50k_mb", ("idle_memory_50k_mb",), idle_memory.idle_memory),
 ]
 ALIASES = {"reimport_100k": "import_100k", "export_100k": "import_100k"}
 LAST_RUN = HERE / "last-run.txt"

@@ -22,10 +22,11 @@ from otop_desktop.domain.errors import NotFoundError, ValidationError
 from otop_desktop.i18n import _
 from otop_desktop.services.attendance import (
     STATUS_RANK,
+    TraineeRow,
     open_session,
     open_session_for_marks,
     parse_status,
-    trainees_with_survivors,
+    trainee_rows_with_survivors,
     write_mark,
 )
 from otop_desktop.services.common import get_live, soft_delete
@@ -122,19 +123,31 @@ class SessionRoster:
         return count_marks((line.status for line in self.lines), self.rule)
 
 
+@dataclass(frozen=True, slots=True)
+class MarkRow:
+    """A live mark as read for the lists (internal): a workshop's marks as ORM rows held four
+    times the memory. Writes get the ORM row by `id`."""
+
+    id: str
+    session_id: str
+    trainee_id: str
+    status: str | None
+    note: str | None
+
+
 @dataclass
 class WorkshopPeople:
     """Who belongs on a workshop's attendance lists, and their best marks (internal)."""
 
-    rows: dict[str, Trainee]
+    rows: dict[str, TraineeRow]
     finals: dict[str, str]
     # Final ids of live trainees with a live enrolment that is not withdrawn / of any status.
     active: set[str] = field(default_factory=set)
     enrolled: set[str] = field(default_factory=set)
     # session id -> final trainee id -> the mark row shown.
-    marks: dict[str, dict[str, Attendance]] = field(default_factory=dict)
+    marks: dict[str, dict[str, MarkRow]] = field(default_factory=dict)
     # Every live mark row read, merged records' included.
-    mark_rows: list[Attendance] = field(default_factory=list)
+    mark_rows: list[MarkRow] = field(default_factory=list)
 
     def final(self, trainee_id: str) -> str:
         return self.finals.get(trainee_id, trainee_id)
@@ -159,16 +172,25 @@ def load_people(
         )
     ).tuples()
     enrolled = [(t or "", s) for t, s in enrolments]
-    marks: list[Attendance] = []
+    marks: list[MarkRow] = []
     for start in range(0, len(session_ids), _CHUNK):
-        marks += session.scalars(
-            select(Attendance).where(
-                Attendance.session_id.in_(session_ids[start : start + _CHUNK]),
-                Attendance.cl % 2 == 1,
-            )
+        marks += (
+            MarkRow(mark_id, mark_session or "", trainee_id or "", status, note)
+            for mark_id, mark_session, trainee_id, status, note in session.execute(
+                select(
+                    Attendance.id,
+                    Attendance.session_id,
+                    Attendance.trainee_id,
+                    Attendance.status,
+                    Attendance.note,
+                ).where(
+                    Attendance.session_id.in_(session_ids[start : start + _CHUNK]),
+                    Attendance.cl % 2 == 1,
+                )
+            ).tuples()
         )
-    rows, finals = trainees_with_survivors(
-        session, {t for t, _s in enrolled} | {m.trainee_id or "" for m in marks} | set(also)
+    rows, finals = trainee_rows_with_survivors(
+        session, {t for t, _s in enrolled} | {m.trainee_id for m in marks} | set(also)
     )
     people = WorkshopPeople(rows, finals, mark_rows=marks)
 
@@ -183,15 +205,15 @@ def load_people(
         people.enrolled.add(final)
         if status != EnrollmentStatus.WITHDRAWN.value:
             people.active.add(final)
-    best: dict[tuple[str, str], tuple[tuple[int, bool], Attendance]] = {}
+    best: dict[tuple[str, str], tuple[tuple[int, bool], MarkRow]] = {}
     for m in marks:
-        trainee_id = m.trainee_id or ""
+        trainee_id = m.trainee_id
         final = people.final(trainee_id)
         if not (alive(trainee_id) and alive(final)):
             continue
         # On equal marks the survivor's own row (and its note) is the one shown.
         rank = (STATUS_RANK.get(m.status or "", -1), final == trainee_id)
-        key = (m.session_id or "", final)
+        key = (m.session_id, final)
         if key not in best or rank > best[key][0]:
             best[key] = (rank, m)
     for (session_id, final), (_rank, m) in best.items():
@@ -199,8 +221,8 @@ def load_people(
     return people
 
 
-def display_name(t: Trainee) -> str:
-    """The name as TraineeInfo.display_name shows it, from an ORM row."""
+def display_name(t: Trainee | TraineeRow) -> str:
+    """The name as TraineeInfo.display_name shows it, from a trainee's row."""
     latin = " ".join(p for p in (t.given_names, t.family_names) if p)
     if t.chinese_name and latin:
         return f"{t.chinese_name} ({latin})"
@@ -296,18 +318,24 @@ def mark_many(
             if current is not None and current.trainee_id == trainee_id and not group:
                 if current.status == value:
                     continue  # already so: no change to log
-            write_mark(session, session_id, trainee_id, value, others=group)
+            write_mark(session, session_id, trainee_id, value, others=_orm_rows(session, group))
             changed += 1
         return changed
 
 
-def _marks_by_final(people: WorkshopPeople, session_id: str) -> dict[str, list[Attendance]]:
+def _marks_by_final(people: WorkshopPeople, session_id: str) -> dict[str, list[MarkRow]]:
     """The live mark rows of a session, grouped by the final trainee they belong to."""
-    out: dict[str, list[Attendance]] = {}
+    out: dict[str, list[MarkRow]] = {}
     for m in people.mark_rows:
         if m.session_id == session_id:
-            out.setdefault(people.final(m.trainee_id or ""), []).append(m)
+            out.setdefault(people.final(m.trainee_id), []).append(m)
     return out
+
+
+def _orm_rows(session: Session, marks: Iterable[MarkRow]) -> list[Attendance]:
+    """The ORM rows of these marks, to write (a person's few, never a whole list)."""
+    rows = (session.get(Attendance, m.id) for m in marks)
+    return [row for row in rows if row is not None]
 
 
 def clear_mark(ctx: AppContext, session_id: str, trainee_id: str) -> None:
@@ -317,5 +345,5 @@ def clear_mark(ctx: AppContext, session_id: str, trainee_id: str) -> None:
         _training, workshop = open_session(session, session_id)
         people = load_people(session, workshop.id, [session_id], also=[trainee_id])
         final = people.final(trainee_id)
-        for m in _marks_by_final(people, session_id).get(final, []):
+        for m in _orm_rows(session, _marks_by_final(people, session_id).get(final, [])):
             soft_delete(m)

@@ -26,7 +26,7 @@ from otop_desktop.domain.errors import NotFoundError, ValidationError
 from otop_desktop.i18n import SUPPORTED_LOCALES, _, current_locale
 from otop_desktop.reports.language import language_of, supported_locale
 from otop_desktop.reports.paper import paper_for_country
-from otop_desktop.services.attendance import trainees_with_survivors
+from otop_desktop.services.attendance import trainee_rows_with_survivors, trainees_with_survivors
 from otop_desktop.services.attendance_summary import WorkshopSummary, workshop_summary
 from otop_desktop.services.certificate_register import (
     certificate_id,
@@ -174,7 +174,7 @@ def _candidates(
     session: Session, summary: WorkshopSummary, workshop: Workshop
 ) -> list[CertificateCandidate]:
     listed = [t.trainee_id for t in summary.trainees]
-    rows, finals = trainees_with_survivors(
+    rows, finals = trainee_rows_with_survivors(
         session, [*listed, *certificate_trainees(session, workshop.id)]
     )
     certificates = live_rows_by_final(session, workshop.id, finals)

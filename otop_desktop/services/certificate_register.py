@@ -20,7 +20,7 @@ from otop_desktop.domain.certificate_codes import certificate_code, normalise_co
 from otop_desktop.domain.ids import pair_id
 from otop_desktop.i18n import _
 from otop_desktop.i18n.formatting import day
-from otop_desktop.services.attendance import trainees_with_survivors
+from otop_desktop.services.attendance import TraineeRow, trainees_with_survivors
 from otop_desktop.services.context import AppContext
 
 
@@ -90,7 +90,7 @@ class Verification:
     workshop_id: str | None = None
 
 
-def latin_name(t: Trainee) -> str:
+def latin_name(t: Trainee | TraineeRow) -> str:
     """Given names then family names: "María Fernanda López Reyes"."""
     return " ".join(p for p in (t.given_names, t.family_names) if p)
 

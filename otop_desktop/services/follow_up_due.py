@@ -10,7 +10,7 @@ from sqlalchemy import select
 from otop_desktop.db.models import Enrollment, FollowUp, Trainee, Workshop
 from otop_desktop.domain.enums import EnrollmentRole, EnrollmentStatus
 from otop_desktop.domain.follow_up_dates import due_date, schedule_periods
-from otop_desktop.services.attendance import trainees_with_survivors
+from otop_desktop.services.attendance import TraineeRow, trainee_rows_with_survivors
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import survivor_map
 
@@ -26,7 +26,7 @@ class DueFollowUp:
     overdue: bool
 
 
-def trainee_name(trainee: Trainee) -> str:
+def trainee_name(trainee: Trainee | TraineeRow) -> str:
     """The romanised name ("María Fernanda López Reyes"), or the Chinese one when that is all."""
     latin = " ".join(p for p in (trainee.given_names, trainee.family_names) if p)
     return latin or trainee.chinese_name or ""
@@ -98,7 +98,7 @@ def due_follow_ups(
             for period, due in due_by_workshop[workshop_id]
             if (workshop_id, trainee_id, period) not in recorded
         ]
-        trainees, _links = trainees_with_survivors(session, {p[1] for p in pending})
+        trainees, _links = trainee_rows_with_survivors(session, {p[1] for p in pending})
         out = [
             DueFollowUp(
                 workshop_id=workshop_id,
