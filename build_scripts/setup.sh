@@ -38,7 +38,8 @@ APP_PACKAGES=(
     libxrandr2 libxtst6 libxi6 libasound2
     fonts-wqy-microhei poppler-utils
 )
-TEST_PACKAGES=(xvfb xauth postgresql zbar-tools)
+# icu-devtools (icupkg), gcc and binutils: the frozen app's trimmed ICU data (icu_trim.py).
+TEST_PACKAGES=(xvfb xauth postgresql zbar-tools icu-devtools gcc binutils)
 
 is_installed() {
     [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
@@ -175,12 +176,12 @@ run_tests() {
     fi
 }
 
-# The frozen one-folder app: built, not over the size limit, and its self-test passes.
-# The goal is 180 MB; on Linux it is ~235 MB today (ICU 38 MB, HEIC's x265 21 MB and FFmpeg
-# 20 MB are needed), so the limit stops growth until that is decided (OTOP_FREEZE_MAX_MB).
+# The frozen one-folder app: built, not over the size limit (issue #10: 180 MB; ~174 MB on
+# Linux, see the spec's comment for what is trimmed; OTOP_FREEZE_MAX_MB overrides it), and
+# its self-test passes.
 freeze_test() {
     echo "== build the frozen app and run its self-test"
-    local started=$SECONDS max_mb="${OTOP_FREEZE_MAX_MB:-245}"
+    local started=$SECONDS max_mb="${OTOP_FREEZE_MAX_MB:-180}"
     "$VENV/bin/python" build_scripts/build_app.py --max-mb "$max_mb" || {
         log "FAILED: building the frozen app (or it is over $max_mb MB)"
         exit 1

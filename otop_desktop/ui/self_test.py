@@ -40,6 +40,12 @@ from otop_desktop.services.workshops import list_sessions, list_workshops
 # A passphrase for the two throw-away laptops only.
 _PASSPHRASE = "self-test passphrase"
 _WINDOW_WAIT_MS = 30_000
+# Names as a reader sorts them: Taiwan by stroke count (一 1, 王 4 ... 蕭 17; code point order
+# differs), Spanish with Ñ after N. Qt sorts with ICU, whose data the frozen app trims.
+_SORTED_NAMES = {
+    "zh_Hant_TW": ("一心", "王小明", "吳宗憲", "林志豪", "張家豪", "黃怡君", "劉德華", "蕭文華"),
+    "es": ("Nube", "Nuñez", "Ñandú", "Oso"),
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,20 @@ class _Run:
                     )
                 if not money(1234.5, "HNL", "HN") or country_name("TW") == "TW":
                     raise SelfTestFailed(_("Babel's locale data is missing."))
+        self.sorting()
+
+    def sorting(self) -> None:
+        from otop_desktop.ui.qt_locale import sorted_for_humans
+
+        for locale, names in _SORTED_NAMES.items():
+            with thread_locale(locale):
+                pairs = sorted_for_humans((name, name) for name in reversed(names))
+            if tuple(name for name, _text in pairs) != names:
+                raise SelfTestFailed(
+                    _("Names are sorted wrongly in {locale} (Qt's ICU data?).").format(
+                        locale=locale
+                    )
+                )
 
     def add_demo(self) -> None:
         summary = build_demo(self.ctx(), trainees=12, sessions=3, photos=1)
