@@ -144,16 +144,17 @@ class BackupsDialog(QDialog):
         self.keep_spin = QSpinBox()
         self.keep_spin.setRange(1, 100)
         self.keep_spin.setValue(keep_setting())
-        self.keep_spin.setSuffix(" " + _("backups"))
         self.hours_spin = QSpinBox()
         self.hours_spin.setRange(1, 48)
         self.hours_spin.setValue(max(1, round(every_hours_setting())))
-        self.hours_spin.setSuffix(" " + _("hours of use"))
         self.keep_spin.valueChanged.connect(self._save_settings)
         self.hours_spin.valueChanged.connect(self._save_settings)
+        # Labels, not suffixes: "1 backups" would need a plural the spin box cannot give.
+        for spin in (self.keep_spin, self.hours_spin):
+            spin.setMaximumWidth(90)
         form = QFormLayout()
-        form.addRow(_("Keep the last"), self.keep_spin)
-        form.addRow(_("Back up every"), self.hours_spin)
+        form.addRow(_("Automatic backups to keep"), self.keep_spin)
+        form.addRow(_("Hours of use between automatic backups"), self.hours_spin)
 
         self.now_button = QPushButton(_("Back up now"))
         self.now_button.clicked.connect(self.back_up_now)
