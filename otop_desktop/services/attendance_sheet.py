@@ -36,7 +36,7 @@ from otop_desktop.services.workshops import SessionInfo, rule_of
 _CHUNK = 500
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RosterLine:
     """One trainee on a session's page: the name shown, the mark (None = not marked yet)."""
 

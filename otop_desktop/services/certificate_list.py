@@ -51,7 +51,7 @@ __all__ = [
 MAX_REASON = 500
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CertificateCandidate:
     """One trainee of the workshop: attendance, eligibility and register state."""
 

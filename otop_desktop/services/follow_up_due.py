@@ -15,7 +15,7 @@ from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import survivor_map
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueFollowUp:
     workshop_id: str
     workshop_title: str
