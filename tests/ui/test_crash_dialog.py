@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -193,4 +193,6 @@ def test_the_dialog_fits_a_small_screen_in_every_language(
     dialog.details_button.click()
 
     assert len(dialog.error_line) <= 160
+    # Left open, it does not keep the app running once the main window is closed.
+    assert not dialog.testAttribute(Qt.WidgetAttribute.WA_QuitOnClose)
     assert dialog.sizeHint().width() <= 1000 and dialog.sizeHint().height() <= 700

@@ -102,6 +102,8 @@ class CrashDialog(QDialog):
         self.setObjectName("crashDialog")
         self.setMinimumWidth(480)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        # Closing the main window still ends the app while this dialog is open.
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
 
         icon = QLabel()
         style = self.style()
