@@ -244,6 +244,8 @@ def take_snapshot(
 ) -> SnapshotResult:
     """Make an automatic backup unless nothing changed since the last one (`force`: always)."""
     require_sqlite(ctx)
+    if migrate.is_empty(ctx.engine):
+        return SnapshotResult(None, 0)  # nothing to keep yet (a database being set up)
     with _LOCK:
         try:
             return _take(ctx, keep, force, report, cancelled)
