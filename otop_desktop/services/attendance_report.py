@@ -19,8 +19,6 @@ from otop_desktop.reports.attendance_data import (
     ReportSession,
     ReportTrainee,
 )
-from otop_desktop.reports.attendance_report import write_attendance_pdf
-from otop_desktop.reports.attendance_workbook import write_attendance_xlsx
 from otop_desktop.reports.paper import parse_paper
 from otop_desktop.services.attendance_export import _session_headers
 from otop_desktop.services.attendance_summary import WorkshopSummary, workshop_summary
@@ -139,5 +137,10 @@ def write_attendance_report(
     chosen = parse_paper(paper) if paper else None  # a typo fails before any reading
     data = attendance_report_data(ctx, workshop_id, locale=locale, today=today)
     if kind == "pdf":
+        # reportlab and openpyxl are imported when a report is written, not at start.
+        from otop_desktop.reports.attendance_report import write_attendance_pdf
+
         return write_attendance_pdf(data, out, paper=chosen, report=report, cancelled=cancelled)
+    from otop_desktop.reports.attendance_workbook import write_attendance_xlsx
+
     return write_attendance_xlsx(data, out, report=report, cancelled=cancelled)

@@ -17,7 +17,6 @@ from otop_desktop.domain.errors import OperationCancelled, ValidationError
 from otop_desktop.domain.text import fold
 from otop_desktop.i18n import _, current_locale
 from otop_desktop.reports.impact_data import Cancelled, ImpactReportData, Report, ReportRate
-from otop_desktop.reports.impact_report import write_impact_pdf
 from otop_desktop.reports.language import document_language, supported_locale
 from otop_desktop.reports.paper import paper_for_country, parse_paper
 from otop_desktop.services.common import country_code, currency_code, get_live
@@ -79,6 +78,9 @@ def write_impact_report(
         rates=_rates(ctx, flt.currency),
         money_country=where,
     )
+    # reportlab is imported when a report is written, not when the window opens.
+    from otop_desktop.reports.impact_report import write_impact_pdf
+
     return write_impact_pdf(data, out, paper=chosen, report=report, cancelled=cancelled)
 
 

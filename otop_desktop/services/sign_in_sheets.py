@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -11,16 +12,14 @@ from otop_desktop.domain.text import fold
 from otop_desktop.i18n import _, current_locale
 from otop_desktop.reports.language import language_of, supported_locale
 from otop_desktop.reports.paper import parse_paper
-from otop_desktop.reports.sign_in_sheet import (
-    SignInSheetData,
-    names_of,
-    write_sign_in_sheet,
-)
 from otop_desktop.services.common import get_live
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.enrollments import list_enrolled
 from otop_desktop.services.trainees import TraineeInfo
 from otop_desktop.services.workshops import partner_names
+
+if TYPE_CHECKING:
+    from otop_desktop.reports.sign_in_sheet import SignInSheetData
 
 
 def sheet_locale(workshop_languages: str | None, requested: str | None = None) -> str:
@@ -44,6 +43,9 @@ def sign_in_sheet_data(
     ctx: AppContext, session_id: str, *, locale: str | None = None
 ) -> SignInSheetData:
     """What the sign-in sheet of a session shows: its workshop, date and enrolled trainees."""
+    # reportlab (about 10 MB) is imported when a PDF is written, not when the window opens.
+    from otop_desktop.reports.sign_in_sheet import SignInSheetData, names_of
+
     with ctx.read() as session:
         row = get_live(session, TrainingSession, session_id, _("session"))
         workshop = get_live(session, Workshop, row.workshop_id or "", _("workshop"))
@@ -89,6 +91,8 @@ def sign_in_sheet(
 ) -> Path:
     """Write the sign-in sheet PDF of a session to `path`; paper "letter"/"a4" or the
     country's usual; returns the path."""
+    from otop_desktop.reports.sign_in_sheet import write_sign_in_sheet
+
     chosen = parse_paper(paper) if paper else None  # a typo fails before any reading
     data = sign_in_sheet_data(ctx, session_id, locale=locale)
     return write_sign_in_sheet(data, Path(path), paper=chosen)

@@ -14,6 +14,8 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
+from otop_desktop.memory_trim import trim_if_requested
+
 INTERVAL_MS = 5_000
 
 
@@ -31,7 +33,10 @@ class GuiThreadCollector(QObject):
 
     def collect(self) -> int:
         """Collect now (on the GUI thread); returns how many objects were unreachable."""
-        return gc.collect()
+        found = gc.collect()
+        # A trim put off because one had just run (memory_trim.py) happens now.
+        trim_if_requested()
+        return found
 
     def stop(self) -> None:
         """Stop collecting by timer and give the collector back its automatic mode."""

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _
+from otop_desktop.memory_trim import request_trim
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +275,9 @@ class TaskRunner(QObject):
     def _announce(self, task: _Task) -> None:
         for name in task.changes:
             self.changed.emit(name)
+        if not self._tasks:
+            # The loads are over: what their rows took goes back to the system.
+            request_trim()
 
     def _close_dialog(self, task: _Task) -> None:
         if task.dialog is not None:

@@ -26,6 +26,7 @@ from otop_desktop.services.certificate_list import certificate_candidates
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.demo import build_demo
 from otop_desktop.services.follow_up_due import due_follow_ups
+from otop_desktop.services.follow_ups import follow_up_trainees
 from tests.helpers import new_context
 
 pytestmark = pytest.mark.one_engine
@@ -34,6 +35,8 @@ pytestmark = pytest.mark.one_engine
 ROSTER_BOUND = 3_500
 CANDIDATES_BOUND = 9_000
 DUE_BOUND = 4_000
+# The follow-up table's trainees (through list_enrolled's ORM rows: about 4.5 KB, now 1.7 KB).
+FOLLOW_UP_TRAINEES_BOUND = 3_000
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +103,12 @@ def test_due_follow_ups_are_light(demo: tuple[AppContext, str, str, int]) -> Non
     assert all(d.trainee_name for d in due)
     per_trainee = peak / trainees
     assert per_trainee < DUE_BOUND, f"{per_trainee:.0f} bytes per trainee"
+
+
+def test_follow_up_trainees_are_light(demo: tuple[AppContext, str, str, int]) -> None:
+    ctx, workshop_id, _session_id, size = demo
+    peak, listed = _peak(lambda: follow_up_trainees(ctx, workshop_id))
+    assert len(listed) >= size * 0.9
+    assert all(name for _id, name in listed)
+    per_trainee = peak / size
+    assert per_trainee < FOLLOW_UP_TRAINEES_BOUND, f"{per_trainee:.0f} bytes per trainee"

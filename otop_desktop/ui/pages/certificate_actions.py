@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -29,13 +29,15 @@ from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.attendance_report import write_attendance_report
 from otop_desktop.services.certificates import BatchResult, write_certificate_batch
 from otop_desktop.services.context import AppContext
-from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from otop_desktop.ui.file_chooser import DialogFileChooser, FileChooser, FileType
 from otop_desktop.ui.models.certificate_table import CERTIFICATES
 from otop_desktop.ui.settings import app_settings
 from otop_desktop.ui.tasks import TaskRunner
 from otop_desktop.ui.widgets.dialog_buttons import accept_cancel_buttons
 from otop_desktop.ui.widgets.saved_file_notice import SavedFileNotices
+
+if TYPE_CHECKING:
+    from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 
 FOLDER_KEY = "certificates/folder"
 # Characters Windows refuses in a file name.
@@ -227,6 +229,9 @@ class CertificateWork(QObject):
         if self.preview is not None:
             self.preview.close()
             self.preview.deleteLater()
+        # QtPdf and QtPrintSupport are loaded when a preview opens, not at start.
+        from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
+
         self.preview = PdfPreviewDialog(path, self._parent.window(), note=note)
         self.preview.open_url = self.open_url
         self.preview.open()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -19,11 +20,13 @@ from otop_desktop.services.context import AppContext
 from otop_desktop.services.dashboard import DashboardFilter
 from otop_desktop.services.impact_report import write_impact_report
 from otop_desktop.services.outcomes_export import export_outcomes
-from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 from otop_desktop.ui.file_chooser import DialogFileChooser, FileChooser, FileType
 from otop_desktop.ui.pages.certificate_actions import pdf_type, safe_file_name, xlsx_type
 from otop_desktop.ui.tasks import TaskRunner
 from otop_desktop.ui.widgets.saved_file_notice import SavedFileNotices
+
+if TYPE_CHECKING:
+    from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
 
 FOLDER_KEY = "dashboard/folder"
 
@@ -70,6 +73,9 @@ class DashboardWork(QObject):
         if self.preview is not None:
             self.preview.close()
             self.preview.deleteLater()
+        # QtPdf and QtPrintSupport are loaded when a preview opens, not at start.
+        from otop_desktop.ui.dialogs.pdf_preview_dialog import PdfPreviewDialog
+
         self.preview = PdfPreviewDialog(path, self._parent.window())
         self.preview.open_url = self.open_url
         self.preview.open()

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
-from otop_desktop.domain.enums import EnrollmentRole
 from otop_desktop.domain.follow_up_dates import due_date, schedule_periods
 from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
-from otop_desktop.services.enrollments import list_enrolled
-from otop_desktop.services.follow_ups import FollowUpInfo, list_follow_ups
+from otop_desktop.services.follow_ups import FollowUpInfo, follow_up_trainees, list_follow_ups
 from otop_desktop.services.workshops import WorkshopInfo, get_workshop
 
 
@@ -29,11 +27,7 @@ class EntryData:
 def load_entry(ctx: AppContext, workshop_id: str) -> EntryData:
     """The trainees (not trainers, not withdrawn) of a workshop and its follow-ups."""
     workshop = get_workshop(ctx, workshop_id)
-    trainees = [
-        (e.trainee.id, e.trainee.display_name)
-        for e in list_enrolled(ctx, workshop_id)
-        if e.role in ("", EnrollmentRole.TRAINEE.value)
-    ]
+    trainees = follow_up_trainees(ctx, workshop_id)
     return EntryData(workshop, trainees, list_follow_ups(ctx, workshop_id=workshop_id))
 
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from otop_desktop.i18n import _
-from otop_desktop.services.catalogue import write_catalogue
 from otop_desktop.services.context import AppContext
 from otop_desktop.ui.dialogs.catalogue_dialog import CatalogueDialog
 from otop_desktop.ui.file_chooser import DialogFileChooser, FileChooser, FileType
@@ -51,6 +50,9 @@ class CatalogueWork(QObject):
         )
         if out is None:
             return
+        # reportlab (services/catalogue.py) is imported when a catalogue is written, not at start.
+        from otop_desktop.services.catalogue import write_catalogue
+
         work = functools.partial(
             write_catalogue,
             self._ctx,
