@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import struct
+import threading
 from dataclasses import dataclass
 from typing import IO
 
-import pi_heif
 from PIL import Image
 
 from otop_desktop.i18n import _
 from otop_desktop.media.photo_errors import PhotoError
 
-# pi-heif: the decode-only build of pillow-heif (no 21 MB HEVC encoder in the app).
-pi_heif.register_heif_opener()
+_heif_lock = threading.Lock()
+_heif_ready = False
 
 # Our own ceiling, below Pillow's (89 Mpx warning, 179 Mpx error): a 12-50 Mpx camera photo
 # passes, a decompression bomb (20,000 x 20,000 = 400 Mpx, ~1.2 GB decoded) is refused before
@@ -63,6 +63,18 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
+def _register_heif() -> None:
+    """Teach Pillow HEIF, the first time a HEIF photo comes: libheif takes about 4 MB."""
+    global _heif_ready
+    with _heif_lock:
+        if not _heif_ready:
+            # pi-heif: the decode-only build of pillow-heif (no 21 MB HEVC encoder in the app).
+            import pi_heif
+
+            pi_heif.register_heif_opener()
+            _heif_ready = True
+
+
 def not_a_photo(name: str) -> PhotoError:
     return PhotoError(_("“{name}” is not a photo (JPEG, PNG, WebP or HEIC).").format(name=name))
 
@@ -107,6 +119,8 @@ def decode_photo(
     kind = sniff_format(head)
     if kind is None:
         raise not_a_photo(name)
+    if kind == "HEIF":
+        _register_heif()
     try:
         image = Image.open(source, formats=[kind])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -4,6 +4,7 @@ adding photos from files, a camera's card or the webcam, the viewer, delete with
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +51,15 @@ if TYPE_CHECKING:
     from otop_desktop.ui.dialogs.webcam_dialog import WebcamDialog
 
 _WHOLE_WORKSHOP_KEY = "products/whole_workshop"
+
+
+def camera_device_possible() -> bool:
+    """Whether asking Qt for cameras can find one. Asking loads QtMultimedia and FFmpeg for
+    good (about 16 MB); on Linux a camera is a /dev/video device, so without one it is not
+    worth it. Elsewhere only asking tells."""
+    if sys.platform.startswith("linux"):
+        return any(Path("/dev").glob("video*"))
+    return True
 
 
 class PhotoPanel(QWidget):
@@ -205,9 +215,11 @@ class PhotoPanel(QWidget):
         if not self._cameras_checked:
             self.camera_button.setEnabled(False)
             return
-        from otop_desktop.ui.dialogs.webcam_dialog import cameras
+        found = False
+        if camera_device_possible():
+            from otop_desktop.ui.dialogs.webcam_dialog import cameras
 
-        found = bool(cameras())
+            found = bool(cameras())
         self.camera_button.setEnabled(found and self.product is not None)
         self.camera_button.setToolTip(
             _("Take photos with the laptop's camera") if found else _("No camera found")
