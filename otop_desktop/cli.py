@@ -14,6 +14,7 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from otop_desktop.app_logging import log_failure, start_command_log
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _, set_locale
 from otop_desktop.services.context import AppContext, initialise, is_initialised, open_context
@@ -104,6 +105,13 @@ def add_command(group: Any, name: str, help_text: str, func: Handler) -> argpars
     return parser
 
 
+def version_line() -> str:
+    """What `--version` prints: "OTOP Field Desk 0.1.0"."""
+    from otop_desktop.version import __version__
+
+    return " ".join((_("OTOP Field Desk"), __version__))
+
+
 def build_parser() -> _Parser:
     """The whole command line (DESIGN.md section 6, plus additions)."""
     from otop_desktop import (
@@ -129,6 +137,9 @@ def build_parser() -> _Parser:
     )
     parser.add_argument("--database-url", help=_("use this database instead (e.g. PostgreSQL)"))
     parser.add_argument("--lang", help=_("language: en, es or zh_Hant_TW"))
+    parser.add_argument(
+        "--version", action="version", version=version_line(), help=_("show the version and exit")
+    )
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
     cli_commands.register(commands)
     cli_records.register(commands)
@@ -139,6 +150,8 @@ def build_parser() -> _Parser:
     cli_reports.register(commands)
     cli_catalogue.register(commands)
     __import__("otop_desktop.cli_outcomes").cli_outcomes.register(commands)
+    __import__("otop_desktop.cli_self_test").cli_self_test.register(commands)
+    __import__("otop_desktop.cli_hub").cli_hub.register(commands)
     return parser
 
 
@@ -154,8 +167,13 @@ def run(argv: Sequence[str]) -> int:
     """Run one command; returns the exit code."""
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--lang")
+    pre.add_argument("--version", action="store_true")
     known, _rest = pre.parse_known_args(argv)
     set_locale(known.lang)
+    if known.version:
+        # Before the parser is built: that imports every command module and SQLAlchemy.
+        sys.stdout.write(version_line() + "\n")
+        return 0
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -166,14 +184,21 @@ def run(argv: Sequence[str]) -> int:
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         return -1  # no command: the caller opens the GUI
+    command = " ".join(str(n) for n in (args.command, getattr(args, "action", None)) if n)
+    start_command_log(command, args.data_dir, args.database_url)
     try:
         return handler(args)
     except UsageError as exc:
         sys.stderr.write(_("error: {message}").format(message=exc) + "\n")
         return 2
     except OtopError as exc:
+        log_failure(exc)
         sys.stderr.write(str(exc).replace("\n", " ") + "\n")
         return exc.exit_code
+    except Exception as exc:
+        # Python prints the traceback on stderr as before; the log keeps it too.
+        log_failure(exc)
+        raise
     except KeyboardInterrupt:
         sys.stderr.write(_("Interrupted; nothing more was saved.") + "\n")
         return 130

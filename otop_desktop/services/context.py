@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import platform
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from otop_desktop.sync import capture
 from otop_desktop.sync.capture import SyncContext
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> str:
@@ -127,9 +130,14 @@ def _prepare_dir(root: Path) -> None:
 
 
 def database_url_for(folder: DataDir, database_url: str | None) -> str:
-    """The URL asked for, else the data dir's own SQLite file."""
+    """The URL asked for, else the coordinator hub set for the data dir, else its SQLite file."""
+    from otop_desktop.services.hub_settings import load_hub_settings
+
     if database_url is not None:
         return database_url
+    hub = load_hub_settings(folder)
+    if hub is not None:
+        return hub.database_url
     return sqlite_url(folder.database)
 
 
@@ -146,6 +154,11 @@ def open_context(
     url = database_url_for(folder, database_url)
     if url.startswith("sqlite"):
         _check_sqlite_file(folder.database)
+    else:
+        from otop_desktop.services.hub_settings import photos_root_for
+
+        # Checked before anything is written: an unreachable share must not fill the data dir.
+        folder = DataDir(folder.root, photos_root_for(folder, url))
     try:
         engine = make_engine(url)
     except Exception as exc:  # SQLAlchemy raises several kinds for a malformed URL
@@ -155,12 +168,20 @@ def open_context(
         if migrate.needs_upgrade(engine):
             if not upgrade:
                 raise DatabaseError(_("The database needs an upgrade."))
-            if not migrate.is_empty(engine):
+            if migrate.is_empty(engine):
+                pass
+            elif ctx.is_sqlite:
                 from otop_desktop.services.backup import backup_before_upgrade
 
                 backup_before_upgrade(ctx)
+            else:
+                # No file to copy: the upgrade is one transaction (a failure keeps the old
+                # schema), and the README asks for a pg_dump before installing a new version.
+                log.warning("Upgrading the PostgreSQL schema; a pg_dump beforehand is advised.")
+            log.info("Upgrading the database schema to %s", migrate.head_revision())
             migrate.upgrade(engine)
         _check_home(ctx)
+        log.info("Database opened: %s", engine.url.render_as_string(hide_password=True))
     except (SADatabaseError, OperationalError) as exc:
         engine.dispose()
         raise DatabaseError(

@@ -25,14 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from otop_desktop import __version__
+from otop_desktop import __version__, app_logging
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _, set_locale
+from otop_desktop.ui.crash_hooks import CrashHooks
 from otop_desktop.ui.gui_thread_gc import GuiThreadCollector
 from otop_desktop.ui.language import AppLanguage, save_language, saved_language
-from otop_desktop.ui.resources import load_bundled_fonts
+from otop_desktop.ui.resources import load_bundled_fonts, resources_dir
 from otop_desktop.ui.settings import APP_AUTHOR, APP_NAME
 from otop_desktop.ui.shell import MainWindowShell
 from otop_desktop.ui.tasks import TRAINEES, WORKSHOPS, TaskRunner
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from otop_desktop.services.context import AppContext
     from otop_desktop.services.demo import DemoSummary
     from otop_desktop.ui.dialogs.first_run_dialog import FirstRunDialog
+    from otop_desktop.ui.restore_reopen import Reopened
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,7 @@ def application(argv: list[str]) -> QApplication:
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName(_("OTOP Field Desk"))
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "otop-desktop.png")))
     return app
 
 
@@ -154,6 +158,8 @@ class _Start:
 
         self.window.attach(ctx, self.runner)
         self.window.language_changed.connect(self.switch_language)
+        self.window.database_changed.connect(self.reopen_database)
+        self.window.restore_requested.connect(self.restore_backup)
         runner = self.runner
         if self.shot:
             # Nothing is asked of nobody: an empty database shows the demo in the image.
@@ -202,6 +208,8 @@ class _Start:
         window.attach(self.ctx, self.runner)
         window.show_page(old.current_page_key())
         window.language_changed.connect(self.switch_language)
+        window.database_changed.connect(self.reopen_database)
+        window.restore_requested.connect(self.restore_backup)
         self.runner.window = window
         self.window = window
         window.show()
@@ -211,6 +219,81 @@ class _Start:
         if self.first_run is not None and self.first_run.isVisible():
             self.first_run.raise_()
             self.first_run.activateWindow()
+
+    def restore_backup(self, source: str) -> None:
+        """Restore `source` (chosen in File › Backups…) and show the restored data in a new
+        window; the old one is closed first, so nothing of it reads the database meanwhile."""
+        if self._ended or self.ctx is None:
+            return
+        from otop_desktop.ui.restore_reopen import restore_and_reopen
+
+        old = self.window
+        old.save_state()
+        self.window = MainWindowShell(remember=not self.shot)
+        self.window.show_page(old.current_page_key())
+        self.runner.window = self.window
+        self.window.show()
+        old.close()
+        self._retired.append(old)
+        self._retire_timer.start()
+        ctx, self.ctx = self.ctx, None
+        self.runner.run(
+            restore_and_reopen,
+            ctx,
+            Path(source),
+            self.options,
+            progress=True,
+            title=_("Restoring the backup…"),
+            cancellable=False,
+            on_done=self._reopened,
+            on_error=self._failed,
+        )
+
+    def _reopened(self, reopened: Reopened) -> None:
+        self.ctx = reopened.ctx
+        if self._ended:
+            return
+        self.window.attach(reopened.ctx, self.runner)
+        self.window.language_changed.connect(self.switch_language)
+        self.window.database_changed.connect(self.reopen_database)
+        self.window.restore_requested.connect(self.restore_backup)
+        self.window.check_at_start()
+        if reopened.error is not None:
+            self.runner.show_error(reopened.error)
+
+    def reopen_database(self) -> None:
+        """Open the database the hub setting now names (chosen in Settings) in a new window;
+        the old window is closed first, so nothing of it reads the old database meanwhile."""
+        if self._ended or self.ctx is None:
+            return
+        if self.options.database_url:
+            self.window.add_notice(
+                _(
+                    "The app was started with --database-url: the new database setting applies "
+                    "when it is started without it."
+                )
+            )
+            return
+        locale = saved_language()
+        if locale and locale != self.language.locale:
+            self.language.apply(locale)
+            self.app.setApplicationDisplayName(_("OTOP Field Desk"))
+        old = self.window
+        old.save_state()
+        self.window = MainWindowShell(remember=not self.shot)
+        self.window.show_page(old.current_page_key())
+        self.runner.window = self.window
+        self.window.show()
+        old.close()
+        self._retired.append(old)
+        self._retire_timer.start()
+        ctx, self.ctx = self.ctx, None
+        self.runner.run(self._reopen, ctx, on_done=self._opened, on_error=self._failed)
+
+    def _reopen(self, old: AppContext) -> AppContext:
+        # On the runner's thread, after any work the old window had started.
+        old.close()
+        return self._open_database()
 
     def _delete_retired(self) -> None:
         # Work under way may still deliver to the old window's pages: wait until none is.
@@ -222,6 +305,7 @@ class _Start:
         self._retired.clear()
 
     def _failed(self, exc: BaseException) -> None:
+        app_logging.log_failure(exc)
         if isinstance(exc, OtopError):
             # A database that cannot be used (not ours, newer, locked...): said, and the app
             # ends with 1, leaving the file as it was.
@@ -255,11 +339,22 @@ def launch(argv: list[str]) -> int:
     # The command line first, then what this user chose last, then the system's language.
     requested = options.lang or saved_language()
     set_locale(requested)
+    data_dir = options.data_dir or app_logging.default_data_dir()
+    app_logging.setup_logging(data_dir)
+    app_logging.log_start(
+        "window",
+        language=requested or "system",
+        data_dir=data_dir,
+        database_url=options.database_url,
+    )
     app = application(argv)
     load_bundled_fonts(app)
     language = AppLanguage(app)
     language.apply(requested)
     collector = GuiThreadCollector(app)
+    # Unexpected errors from here on are logged and shown, never lost.
+    crashes = CrashHooks(on_quit=lambda: app.exit(1))
+    crashes.install()
     try:
         shot = os.environ.get(SCREENSHOT_ENV)
         # Screenshots for the docs use the default size, not the size the user left.
@@ -278,6 +373,8 @@ def launch(argv: list[str]) -> int:
         collector.stop()
         collector.deleteLater()
         language.close()
+        crashes.uninstall()
+        crashes.deleteLater()
 
 
 def take_screenshot_when_ready(

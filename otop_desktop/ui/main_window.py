@@ -8,13 +8,15 @@ both at once, for callers that have the database open already.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from otop_desktop.i18n import _
 from otop_desktop.services.clock_check import ClockStatus, clock_status
 from otop_desktop.services.context import AppContext, database_home
 from otop_desktop.services.laptop import ThisLaptop, this_laptop
+from otop_desktop.ui.backup_timer import BackupTimer
+from otop_desktop.ui.dialogs.backups_dialog import BackupsDialog
 from otop_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from otop_desktop.ui.pages.attendance_page import AttendancePage
 from otop_desktop.ui.pages.certificates_page import CertificatesPage
@@ -87,6 +89,8 @@ class Desk(QObject):
         window.database_label.setToolTip(location)
         runner.changed.connect(self._on_changed)
         self.reload_laptop()
+        self.backup_timer = BackupTimer(ctx, window, self)
+        self.backup_timer.failed.connect(lambda text: window.add_notice(text, "warning"))
 
     def _take_attendance(self, workshop_id: str, session_id: str) -> None:
         self.attendance.open_session(workshop_id, session_id)
@@ -111,8 +115,17 @@ class Desk(QObject):
             self.settings_dialog.deleteLater()
         self.settings_dialog = SettingsDialog(self._ctx, self._runner, self._window)
         self.settings_dialog.language_chosen.connect(self._window.language_changed)
+        self.settings_dialog.database_changed.connect(self._window.database_changed)
         self.settings_dialog.open()
         return self.settings_dialog
+
+    def open_backups(self) -> BackupsDialog:
+        """File › Backups… (not blocking); a restore chosen there goes to the window's owner."""
+        dialog = BackupsDialog(self._ctx, self._runner, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restore_chosen.connect(self._window.restore_requested)
+        dialog.open()
+        return dialog
 
     def check_at_start(self) -> None:
         """Say so if the database was copied (new laptop id) or the clock is behind."""
@@ -135,6 +148,7 @@ class Desk(QObject):
         if self.laptop is not None:
             lines.append(_("Laptop: {name}").format(name=self.laptop.device_name or "?"))
             lines.append(_("Laptop id: {id}").format(id=self.laptop.replica_id))
+        lines.append(_("Data folder: {path}").format(path=self._ctx.data_dir.root))
         lines.append(_("Database: {location}").format(location=database_home(self._ctx)))
         return lines
 

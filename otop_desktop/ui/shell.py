@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,8 @@ from otop_desktop.ui.widgets.notice_banner import NoticeBanner
 if TYPE_CHECKING:
     from otop_desktop.services.context import AppContext
     from otop_desktop.services.laptop import ThisLaptop
+    from otop_desktop.ui.dialogs.about_dialog import AboutDialog
+    from otop_desktop.ui.dialogs.backups_dialog import BackupsDialog
     from otop_desktop.ui.dialogs.settings_dialog import SettingsDialog
     from otop_desktop.ui.main_window import Desk, Page
     from otop_desktop.ui.tasks import TaskRunner
@@ -83,6 +84,10 @@ class MainWindowShell(QMainWindow):
     first_painted = Signal()
     # A language chosen in Settings: whoever started the window redoes it in that language.
     language_changed = Signal(str)
+    # Another database (a coordinator hub) chosen in Settings: whoever started the window reopens.
+    database_changed = Signal()
+    # A backup chosen in File › Backups…: whoever started the window restores it and reopens.
+    restore_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, remember: bool = True) -> None:
         super().__init__(parent)
@@ -137,6 +142,10 @@ class MainWindowShell(QMainWindow):
         # The settings are kept in the database: nothing to show until it is open.
         self.settings_action.setEnabled(False)
         file_menu.addAction(self.settings_action)
+        self.backups_action = QAction(_("&Backups…"), self)
+        self.backups_action.triggered.connect(self.open_backups)
+        self.backups_action.setEnabled(False)
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -144,6 +153,14 @@ class MainWindowShell(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self.check_action = QAction(_("&Check the database…"), self)
+        self.check_action.triggered.connect(self.check_database)
+        self.check_action.setEnabled(False)  # until the database is open
+        help_menu.addAction(self.check_action)
+        self.log_folder_action = QAction(_("Open &log folder"), self)
+        self.log_folder_action.triggered.connect(self.open_log_folder)
+        help_menu.addAction(self.log_folder_action)
+        help_menu.addSeparator()
         about_action = QAction(_("&About OTOP Field Desk"), self)
         about_action.setMenuRole(QAction.MenuRole.AboutRole)
         about_action.triggered.connect(self.show_about)
@@ -192,6 +209,9 @@ class MainWindowShell(QMainWindow):
             if self._row_of(pending.partition(":")[0]) == self.nav.currentRow():
                 self.show_page(pending)
         self.settings_action.setEnabled(True)
+        self.backups_action.setEnabled(True)
+        self._check_with = (ctx, runner)
+        self.check_action.setEnabled(True)
 
     def _attached(self) -> Desk:
         if self.desk is None:
@@ -209,6 +229,10 @@ class MainWindowShell(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         """File › Settings (not blocking); saving reloads the status bar through LAPTOP."""
         return self._attached().open_settings()
+
+    def open_backups(self) -> BackupsDialog:
+        """File › Backups… (not blocking)."""
+        return self._attached().open_backups()
 
     def check_at_start(self) -> None:
         """Say so if the database was copied (new laptop id) or the clock is behind."""
@@ -239,8 +263,28 @@ class MainWindowShell(QMainWindow):
             lines.extend(html.escape(line) for line in self.desk.about_lines())
         return "<br>".join(lines)
 
-    def show_about(self) -> None:
-        QMessageBox.about(self, _("About OTOP Field Desk"), self.about_text())
+    def show_about(self) -> AboutDialog:
+        """Help › About (not blocking): version, where the data is, the shipped licences."""
+        from otop_desktop.ui.dialogs.about_dialog import AboutDialog
+
+        facts = self.desk.about_lines() if self.desk is not None else []
+        dialog = AboutDialog(facts, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def check_database(self) -> None:
+        """Help › Check the database: run the check, with progress, and show its report."""
+        from otop_desktop.ui.dialogs.check_dialog import start_check
+
+        start_check(self, *self._check_with)
+
+    def open_log_folder(self) -> None:
+        """Help › Open log folder (in the system's file manager)."""
+        from otop_desktop.ui.dialogs.crash_dialog import open_log_folder
+
+        if not open_log_folder():
+            self.statusBar().showMessage(_("There is no log folder to open."), 5000)
 
     # --- pages --------------------------------------------------------------------------------
 
