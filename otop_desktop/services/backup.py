@@ -215,7 +215,7 @@ def _keep_current(folder: DataDir) -> None:
     reason for restoring): then its files are copied as they are."""
     target = folder.backups / f"before-restore-{_stamp()}.sqlite3"
     try:
-        current = open_context(folder.root)
+        current = open_context(folder.root, sqlite_url(folder.database))
     except OtopError:
         for suffix in ("", "-wal", "-shm"):
             source = Path(str(folder.database) + suffix)
@@ -299,8 +299,17 @@ def restore_backup(
     lost; until then nothing in the data dir changes but photos added to the store.
     """
     from otop_desktop.services import auto_backup
+    from otop_desktop.services.hub_settings import load_hub_settings
 
     folder = DataDir(data_dir)
+    if load_hub_settings(folder) is not None:
+        # The data dir's own SQLite file is not what this laptop uses while a hub is set.
+        raise BackupError(
+            _(
+                "This computer works on a PostgreSQL hub: restore the hub with the server's own "
+                "tools (pg_restore), or disconnect from the hub first."
+            )
+        )
     source = source.expanduser()
     if not source.exists():
         raise BackupError(_("{path} does not exist.").format(path=source))
@@ -338,7 +347,7 @@ def restore_backup(
         finally:
             if archive is not None:
                 archive.close()
-    ctx = open_context(folder.root)
+    ctx = open_context(folder.root, sqlite_url(folder.database))
     try:
         with ctx.unit_of_work() as session:
             state = session.get(ReplicaState, 1)

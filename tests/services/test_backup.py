@@ -85,3 +85,20 @@ def test_a_backup_restores_over_a_database_that_no_longer_opens(tmp_path: Path) 
         again.close()
     [kept] = (tmp_path / "data" / "backups").glob("before-restore-*.sqlite3")
     assert kept.read_bytes() == broken
+
+
+def test_a_computer_set_to_a_hub_refuses_to_restore_over_its_unused_sqlite_file(
+    tmp_path: Path,
+) -> None:
+    from otop_desktop.services.hub_settings import HubSettings, save_hub_settings
+    from otop_desktop.services.paths import DataDir
+
+    ctx = new_context(tmp_path / "data")
+    demo.build_demo(ctx, trainees=5, photos=0)
+    backup.write_backup(ctx, tmp_path / "safe.zip")
+    ctx.close()
+    database = (tmp_path / "data" / "otop.sqlite3").read_bytes()
+    save_hub_settings(DataDir(tmp_path / "data"), HubSettings("postgresql://otop@hub-pc/otop"))
+    with pytest.raises(backup.BackupError, match="pg_restore"):
+        backup.restore_backup(tmp_path / "data", tmp_path / "safe.zip")
+    assert (tmp_path / "data" / "otop.sqlite3").read_bytes() == database
