@@ -120,7 +120,9 @@ def _check(args: argparse.Namespace, ctx: AppContext) -> int:
         print_json(
             {
                 "ok": report.ok,
-                "problems": [{"problem": p.text, "advice": p.advice} for p in report.problems],
+                # "problems" stays a list of texts: coordinators' scripts read it so.
+                "problems": [p.text for p in report.problems],
+                "advice": [{"problem": p.text, "advice": p.advice} for p in report.problems],
                 "notes": list(report.notes),
                 "facts": report.facts,
             }

@@ -68,10 +68,13 @@ class BackupTimer(QObject):
         window: QWidget,
         parent: QObject | None = None,
         *,
-        start_delay_ms: int = START_DELAY_MS,
-        tick_ms: int = TICK_MS,
+        start_delay_ms: int | None = None,
+        tick_ms: int | None = None,
     ) -> None:
         super().__init__(parent)
+        # Read at each call, not at import: tests set the module's values.
+        start_delay_ms = START_DELAY_MS if start_delay_ms is None else start_delay_ms
+        tick_ms = TICK_MS if tick_ms is None else tick_ms
         self._ctx = ctx
         self._runner = TaskRunner(self)
         self._tick_ms = tick_ms

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QCoreApplication,
     QElapsedTimer,
@@ -237,7 +238,7 @@ class TaskRunner(QObject):
     @Slot(int, int, int)
     def _show_progress(self, task_id: int, done: int, total: int) -> None:
         task = self._tasks.get(task_id)
-        if task is None or task.dialog is None:
+        if task is None or task.dialog is None or not shiboken6.isValid(task.dialog):
             return
         if task.dialog.maximum() != total:
             task.dialog.setMaximum(max(total, 0))
@@ -280,10 +281,11 @@ class TaskRunner(QObject):
             request_trim()
 
     def _close_dialog(self, task: _Task) -> None:
-        if task.dialog is not None:
+        # The dialog went already if its parent did (a window replaced while the work ran).
+        if task.dialog is not None and shiboken6.isValid(task.dialog):
             task.dialog.hide()
             task.dialog.deleteLater()
-            task.dialog = None
+        task.dialog = None
 
     # --- errors -------------------------------------------------------------------------------
 

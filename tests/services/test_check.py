@@ -152,8 +152,8 @@ def test_cli_check_json_and_exit_code(ctx: AppContext, capsys: pytest.CaptureFix
     assert cli.run(args) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is False
-    assert photo.id in out["problems"][0]["problem"]
-    assert out["problems"][0]["advice"]
+    assert photo.id in out["problems"][0]  # a list of texts, as before (scripts read it)
+    assert out["advice"][0]["problem"] == out["problems"][0] and out["advice"][0]["advice"]
 
     assert cli.run(["--data-dir", str(ctx.data_dir.root), "check"]) == 1
     text = capsys.readouterr().out

@@ -33,6 +33,15 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_automatic_backups_by_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window test slowed down by a busy machine must not start an automatic backup at
+    30 s; the tests of the backup timer give it their own delays."""
+    from otop_desktop.ui import backup_timer
+
+    monkeypatch.setattr(backup_timer, "START_DELAY_MS", 24 * 3_600_000)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path: Path) -> Iterator[Path]:
     """Window settings go to this test's folder, never to the developer's own."""
     QStandardPaths.setTestModeEnabled(True)
