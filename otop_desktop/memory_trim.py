@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import linecache
 import logging
 import sys
 import threading
@@ -65,6 +66,10 @@ def trim_heap() -> None:
         _last = time.monotonic()
         _pending = False
         trimmer = _trimmer
+    # PySide6 reads the source of every module imported after it (to see whether it uses
+    # PySide6), which leaves each file's lines in linecache: ~10 MB of text on a source
+    # install, read again only if a traceback is ever formatted.
+    linecache.clearcache()
     if trimmer is not None:
         trimmer()
 
