@@ -196,6 +196,7 @@ class _Run:
             raise SelfTestFailed(_("The second laptop's data differ from the first's."))
 
     def close_window(self) -> None:
+        from PySide6.QtCore import QEvent
         from PySide6.QtWidgets import QApplication
 
         from otop_desktop.ui.main_window import MainWindow
@@ -209,6 +210,11 @@ class _Run:
             window.close()
             window.deleteLater()
         QApplication.processEvents()
+        # Closing the last window posted a Quit event: it would end whatever event loop runs
+        # next in this process (an app started after the self-test, or the next test).
+        app = QApplication.instance()
+        if app is not None:
+            QApplication.removePostedEvents(app, QEvent.Type.Quit)
         self.close_databases()
 
     def close_databases(self) -> None:
@@ -265,6 +271,10 @@ def run_steps(root: Path, on_step: Callable[[StepResult], None] | None = None) -
             if not result.ok:
                 break
     finally:
+        # After a failed step the window may still be open: it goes too (never left behind
+        # in a process that goes on, such as the tests').
+        if run.window is not None:
+            run.close_window()
         run.close_databases()
         gc.collect()
         if gc_was_enabled:

@@ -33,6 +33,18 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_stray_quit() -> Iterator[None]:
+    """A Quit event left posted by a test (a last window closed outside an event loop) would
+    end the next test's event loop at once: none survives a test."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    app = QCoreApplication.instance()
+    if app is not None:
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+
+
+@pytest.fixture(autouse=True)
 def _no_automatic_backups_by_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """A window test slowed down by a busy machine must not start an automatic backup at
     30 s; the tests of the backup timer give it their own delays."""
