@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from otop_desktop.db.models import Enrollment, FollowUp, Trainee, Workshop
 from otop_desktop.domain.enums import EnrollmentRole, EnrollmentStatus
@@ -32,6 +33,105 @@ def trainee_name(trainee: Trainee | TraineeRow) -> str:
     return latin or trainee.chinese_name or ""
 
 
+@dataclass(frozen=True, slots=True)
+class DueCounts:
+    """How many follow-ups are overdue, and how many fall due from today to the horizon."""
+
+    overdue: int
+    due_soon: int
+
+
+_Pending = tuple[str, str, str, dt.date]  # workshop id, trainee (survivor) id, period, due on
+
+
+def _pending(session: Session, horizon: dt.date) -> tuple[dict[str, Workshop], list[_Pending]]:
+    """The workshops read, and every follow-up not yet recorded that falls due by `horizon`."""
+    workshops = {
+        w.id: w
+        for w in session.scalars(
+            select(Workshop).where(Workshop.cl % 2 == 1, Workshop.start_date <= horizon)
+        )
+    }
+    # Which periods of which workshop fall due by the horizon (none: nothing to read).
+    due_by_workshop: dict[str, list[tuple[str, dt.date]]] = {}
+    for w in workshops.values():
+        dates = [
+            (period, due)
+            for period in schedule_periods(w.follow_up_schedule)
+            if (due := due_date(period, w.start_date, w.end_date)) is not None and due <= horizon
+        ]
+        if dates:
+            due_by_workshop[w.id] = dates
+    if not due_by_workshop:
+        return workshops, []
+    survivors = survivor_map(session)
+    # A person withdrawn under one record but enrolled under a merged one is followed up.
+    enrolled: set[tuple[str, str]] = set()
+    ids = sorted(due_by_workshop)
+    for start in range(0, len(ids), 500):
+        for workshop_id, trainee_id, role, status in session.execute(
+            select(
+                Enrollment.workshop_id,
+                Enrollment.trainee_id,
+                Enrollment.role,
+                Enrollment.status,
+            ).where(Enrollment.cl % 2 == 1, Enrollment.workshop_id.in_(ids[start : start + 500]))
+        ).tuples():
+            if not workshop_id or not trainee_id:
+                continue
+            if role not in (None, "", EnrollmentRole.TRAINEE.value):
+                continue
+            if status != EnrollmentStatus.WITHDRAWN.value:
+                enrolled.add((workshop_id, survivors.get(trainee_id, trainee_id)))
+    recorded: set[tuple[str, str, str]] = set()
+    for start in range(0, len(ids), 500):
+        for workshop_id, trainee_id, period in session.execute(
+            select(FollowUp.workshop_id, FollowUp.trainee_id, FollowUp.period).where(
+                FollowUp.cl % 2 == 1, FollowUp.workshop_id.in_(ids[start : start + 500])
+            )
+        ).tuples():
+            owner = survivors.get(trainee_id or "", trainee_id or "")
+            recorded.add((workshop_id or "", owner, period or ""))
+    pending = [
+        (workshop_id, trainee_id, period, due)
+        for workshop_id, trainee_id in enrolled
+        for period, due in due_by_workshop[workshop_id]
+        if (workshop_id, trainee_id, period) not in recorded
+    ]
+    return workshops, pending
+
+
+def due_follow_up_counts(
+    ctx: AppContext, *, today: dt.date | None = None, within_days: int = 7
+) -> DueCounts:
+    """The counts `due_follow_ups(today, within_days)` would list, without reading names.
+
+    For the status bar: with 50,000 follow-ups due, the lines (names and all) are never built.
+    """
+    day = today or dt.date.today()
+    horizon = day + dt.timedelta(days=max(within_days, 0))
+    with ctx.read() as session:
+        _workshops, pending = _pending(session, horizon)
+        wanted = sorted({p[1] for p in pending})
+        alive: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            alive.update(
+                session.scalars(
+                    select(Trainee.id).where(
+                        Trainee.cl % 2 == 1, Trainee.id.in_(wanted[start : start + 500])
+                    )
+                )
+            )
+    overdue = soon = 0
+    for _workshop_id, trainee_id, _period, due in pending:
+        if trainee_id in alive:
+            if due < day:
+                overdue += 1
+            else:
+                soon += 1
+    return DueCounts(overdue, soon)
+
+
 def due_follow_ups(
     ctx: AppContext, *, today: dt.date | None = None, within_days: int = 14
 ) -> list[DueFollowUp]:
@@ -43,61 +143,7 @@ def due_follow_ups(
     day = today or dt.date.today()
     horizon = day + dt.timedelta(days=max(within_days, 0))
     with ctx.read() as session:
-        workshops = {
-            w.id: w
-            for w in session.scalars(
-                select(Workshop).where(Workshop.cl % 2 == 1, Workshop.start_date <= horizon)
-            )
-        }
-        # Which periods of which workshop fall due by the horizon (none: nothing to read).
-        due_by_workshop: dict[str, list[tuple[str, dt.date]]] = {}
-        for w in workshops.values():
-            dates = [
-                (period, due)
-                for period in schedule_periods(w.follow_up_schedule)
-                if (due := due_date(period, w.start_date, w.end_date)) is not None
-                and due <= horizon
-            ]
-            if dates:
-                due_by_workshop[w.id] = dates
-        if not due_by_workshop:
-            return []
-        survivors = survivor_map(session)
-        # A person withdrawn under one record but enrolled under a merged one is followed up.
-        enrolled: set[tuple[str, str]] = set()
-        ids = sorted(due_by_workshop)
-        for start in range(0, len(ids), 500):
-            for workshop_id, trainee_id, role, status in session.execute(
-                select(
-                    Enrollment.workshop_id,
-                    Enrollment.trainee_id,
-                    Enrollment.role,
-                    Enrollment.status,
-                ).where(
-                    Enrollment.cl % 2 == 1, Enrollment.workshop_id.in_(ids[start : start + 500])
-                )
-            ).tuples():
-                if not workshop_id or not trainee_id:
-                    continue
-                if role not in (None, "", EnrollmentRole.TRAINEE.value):
-                    continue
-                if status != EnrollmentStatus.WITHDRAWN.value:
-                    enrolled.add((workshop_id, survivors.get(trainee_id, trainee_id)))
-        recorded: set[tuple[str, str, str]] = set()
-        for start in range(0, len(ids), 500):
-            for workshop_id, trainee_id, period in session.execute(
-                select(FollowUp.workshop_id, FollowUp.trainee_id, FollowUp.period).where(
-                    FollowUp.cl % 2 == 1, FollowUp.workshop_id.in_(ids[start : start + 500])
-                )
-            ).tuples():
-                owner = survivors.get(trainee_id or "", trainee_id or "")
-                recorded.add((workshop_id or "", owner, period or ""))
-        pending = [
-            (workshop_id, trainee_id, period, due)
-            for workshop_id, trainee_id in enrolled
-            for period, due in due_by_workshop[workshop_id]
-            if (workshop_id, trainee_id, period) not in recorded
-        ]
+        workshops, pending = _pending(session, horizon)
         trainees, _links = trainee_rows_with_survivors(session, {p[1] for p in pending})
         out = [
             DueFollowUp(

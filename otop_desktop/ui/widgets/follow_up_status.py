@@ -13,7 +13,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from otop_desktop.i18n import _, formatting, ngettext
 from otop_desktop.services.context import AppContext
-from otop_desktop.services.follow_ups import DueFollowUp, due_follow_ups
+from otop_desktop.services.follow_up_due import (
+    DueCounts,
+    DueFollowUp,
+    due_follow_up_counts,
+)
 from otop_desktop.ui.dialogs.follow_up_dialog import FOLLOW_UPS
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.tasks import SYNC, TRAINEES, WORKSHOPS, TaskRunner
@@ -27,6 +31,12 @@ def due_summary(due: list[DueFollowUp], today: dt.date | None = None) -> str:
     day = today or dt.date.today()
     overdue = sum(1 for d in due if d.overdue)
     soon = sum(1 for d in due if not d.overdue and d.due_on <= day + dt.timedelta(days=_WEEK))
+    return counts_summary(DueCounts(overdue, soon))
+
+
+def counts_summary(counts: DueCounts) -> str:
+    """ "5 follow-ups overdue, 3 due this week" for `counts`, or "" when both are zero."""
+    overdue, soon = counts.overdue, counts.due_soon
     parts = []
     if overdue:
         parts.append(
@@ -64,13 +74,14 @@ class FollowUpStatus(QWidget):
             self,
             runner,
             (WORKSHOPS, TRAINEES, SYNC, FOLLOW_UPS),
-            functools.partial(due_follow_ups, ctx),
+            # Counts only: the lines themselves (50,000 in a big programme) are never built here.
+            functools.partial(due_follow_up_counts, ctx, within_days=_WEEK),
             on_loaded=self._loaded,
         )
         self._load.reload()
 
-    def _loaded(self, due: list[DueFollowUp]) -> None:
-        text = due_summary(due)
+    def _loaded(self, counts: DueCounts) -> None:
+        text = counts_summary(counts)
         self.label.setText(text)
-        self.label.setStyleSheet(_OVERDUE_STYLE if any(d.overdue for d in due) else "")
+        self.label.setStyleSheet(_OVERDUE_STYLE if counts.overdue else "")
         self.setVisible(bool(text))
