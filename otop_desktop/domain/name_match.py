@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
-
 from otop_desktop.domain.text import digits, fold
 
 # Reason codes of a match, strongest first (the services translate them).
@@ -198,6 +195,10 @@ def _typo_likeness(a: str, b: str) -> float | None:
     if shortest == 1:
         return 80.0 if a[0] == b[0] else None
     limit = 2 if shortest >= 8 else 1 if shortest >= 4 else 0
+    # rapidfuzz imported at the first comparison, not with the window (2.5 MB it may not need).
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import OSA
+
     if limit and OSA.distance(a, b, score_cutoff=limit) <= limit:
         return float(fuzz.ratio(a, b))
     return None
@@ -229,6 +230,8 @@ def latin_likeness(a: Name, b: Name) -> NameLikeness | None:
         if found:
             mean = (100.0 * (len(short.words) - 1) + max(found)) / len(short.words)
             return NameLikeness(round(mean * (0.85 + 0.15 * coverage), 1), True, False)
+    from rapidfuzz import fuzz
+
     score = fuzz.token_sort_ratio(" ".join(a.words), " ".join(b.words))
     return NameLikeness(round(score, 1), False, False)
 
@@ -243,6 +246,8 @@ def han_likeness(a: Name, b: Name) -> NameLikeness | None:
         different = sum(1 for x, y in zip(a.han, b.han, strict=True) if x != y)
         if different == 1:
             return NameLikeness(85.0, True, False)
+    from rapidfuzz import fuzz
+
     return NameLikeness(round(fuzz.ratio(a.han, b.han), 1), False, False)
 
 

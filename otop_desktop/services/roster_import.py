@@ -9,7 +9,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -125,6 +124,9 @@ def same_person(row: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
     elif latin_a and latin_b:
         name_equal = latin_a == latin_b
         words_a, words_b = set(latin_a.split()), set(latin_b.split())
+        # Imported here: the window loads this module at start, most never import a roster.
+        from rapidfuzz import fuzz
+
         similar = fuzz.token_sort_ratio(latin_a, latin_b) >= _SAME_NAME or (
             min(len(words_a), len(words_b)) >= 2 and (words_a <= words_b or words_b <= words_a)
         )
