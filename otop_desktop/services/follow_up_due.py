@@ -68,6 +68,9 @@ def _pending(session: Session, horizon: dt.date) -> tuple[dict[str, Workshop], l
     # A person withdrawn under one record but enrolled under a merged one is followed up.
     enrolled: set[tuple[str, str]] = set()
     ids = sorted(due_by_workshop)
+    # Each fetched row brings its own copy of the workshop id: the lines (50,000 in a big
+    # programme) share the workshop's one instead, 85 bytes a line.
+    same_id = {workshop_id: workshop_id for workshop_id in ids}
     for start in range(0, len(ids), 500):
         for workshop_id, trainee_id, role, status in session.execute(
             select(
@@ -82,7 +85,9 @@ def _pending(session: Session, horizon: dt.date) -> tuple[dict[str, Workshop], l
             if role not in (None, "", EnrollmentRole.TRAINEE.value):
                 continue
             if status != EnrollmentStatus.WITHDRAWN.value:
-                enrolled.add((workshop_id, survivors.get(trainee_id, trainee_id)))
+                enrolled.add(
+                    (same_id.get(workshop_id, workshop_id), survivors.get(trainee_id, trainee_id))
+                )
     recorded: set[tuple[str, str, str]] = set()
     for start in range(0, len(ids), 500):
         for workshop_id, trainee_id, period in session.execute(
