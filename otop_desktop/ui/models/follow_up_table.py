@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -63,16 +64,28 @@ def cell_text(name: str, value: object) -> str:
     return str(value)
 
 
-@dataclass
+_NO_ERRORS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(slots=True)
 class EntryRow:
-    """One trainee's line: the stored follow-up (if any), the texts shown and what was edited."""
+    """One trainee's line: the stored follow-up (if any), the texts shown and what was edited.
+
+    A workshop has up to 12,500 lines, nearly all untouched: they share one empty `edited` and
+    `errors` (replaced, never changed in place) and, with nothing stored, one `texts`.
+    """
 
     trainee_id: str
     name: str
     stored: FollowUpInfo | None
     texts: dict[str, str]
-    edited: set[str] = field(default_factory=set)
-    errors: dict[str, str] = field(default_factory=dict)
+    edited: frozenset[str] = frozenset()
+    errors: Mapping[str, str] = field(default_factory=lambda: _NO_ERRORS)
+
+    def forget_edits(self) -> None:
+        """No edit and no refused cell any more (after a save or a discard)."""
+        self.edited = frozenset()
+        self.errors = _NO_ERRORS
 
 
 class FollowUpEntryModel(QAbstractTableModel):
@@ -101,9 +114,11 @@ class FollowUpEntryModel(QAbstractTableModel):
         self._start = start
         self._default_currency = default_currency
         self._rows = []
+        blank = self._texts(None)  # shared by the lines with nothing stored: copied on edit
         for trainee_id, name in trainees:
             stored = follow_ups.get(trainee_id)
-            self._rows.append(EntryRow(trainee_id, name, stored, self._texts(stored)))
+            texts = self._texts(stored) if stored is not None else blank
+            self._rows.append(EntryRow(trainee_id, name, stored, texts))
         self.endResetModel()
 
     def _texts(self, stored: FollowUpInfo | None) -> dict[str, str]:
@@ -154,14 +169,15 @@ class FollowUpEntryModel(QAbstractTableModel):
         if row < 0:
             return
         line = self._rows[row]
-        line.errors[name if name in EDIT_FIELDS else "name"] = message
+        line.errors = {**line.errors, name if name in EDIT_FIELDS else "name": message}
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def _check(self, line: EntryRow) -> None:
         """Check each edited row's cells one by one with the service's rules."""
-        line.errors.clear()
+        line.errors = _NO_ERRORS
         if not line.edited:
             return
+        errors: dict[str, str] = {}
         currency = line.texts["currency"]
         for name in EDIT_FIELDS:
             probe: dict[str, object] = {name: line.texts[name]}
@@ -171,7 +187,9 @@ class FollowUpEntryModel(QAbstractTableModel):
                 clean_values(probe, start=self._start, today=self.today)
             except ValidationError as exc:
                 # An amount without a valid currency is the currency cell's fault.
-                line.errors.setdefault(exc.field if exc.field in EDIT_FIELDS else name, str(exc))
+                errors.setdefault(exc.field if exc.field in EDIT_FIELDS else name, str(exc))
+        if errors:
+            line.errors = errors
 
     def discard(self) -> None:
         """Forget every edit: the stored values again."""
@@ -179,8 +197,7 @@ class FollowUpEntryModel(QAbstractTableModel):
             if not line.edited and not line.errors:
                 continue
             line.texts = self._texts(line.stored)
-            line.edited.clear()
-            line.errors.clear()
+            line.forget_edits()
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     # --- Qt model -----------------------------------------------------------------------------
@@ -246,8 +263,8 @@ class FollowUpEntryModel(QAbstractTableModel):
             text = text.upper()
         if text == line.texts[name]:
             return False
-        line.texts[name] = text
-        line.edited.add(name)
+        line.texts = {**line.texts, name: text}  # the texts may be shared: never changed in place
+        line.edited = line.edited | {name}
         self._check(line)
         row = index.row()
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))

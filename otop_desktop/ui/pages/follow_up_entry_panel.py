@@ -349,8 +349,7 @@ class FollowUpEntryPanel(QWidget):
     def _saved(self, edited: list[EntryRow], count: int, then: Callable[[], None] | None) -> None:
         self._saving = False
         for line in edited:
-            line.edited.clear()
-            line.errors.clear()
+            line.forget_edits()
         self.tell(
             ngettext("{n} follow-up saved.", "{n} follow-ups saved.", count).format(
                 n=formatting.number(count)
