@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 # Loaded only when a PDF or workbook is written, a preview or the camera opens, a HEIF
-# photo comes in.
+# photo comes in; rapidfuzz at the first comparison of two names.
 LAZY = (
     "reportlab.pdfgen",
     "reportlab.platypus",
@@ -19,6 +19,7 @@ LAZY = (
     "PySide6.QtPrintSupport",
     "PySide6.QtMultimedia",
     "pi_heif",
+    "rapidfuzz",
 )
 
 _PROBE = """
