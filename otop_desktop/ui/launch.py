@@ -227,16 +227,7 @@ class _Start:
             return
         from otop_desktop.ui.restore_reopen import restore_and_reopen
 
-        old = self.window
-        old.save_state()
-        self.window = MainWindowShell(remember=not self.shot)
-        self.window.show_page(old.current_page_key())
-        self.runner.window = self.window
-        self.window.show()
-        old.close()
-        self._retired.append(old)
-        self._retire_timer.start()
-        ctx, self.ctx = self.ctx, None
+        ctx = self._close_for_reopening()
         self.runner.run(
             restore_and_reopen,
             ctx,
@@ -248,6 +239,22 @@ class _Start:
             on_done=self._reopened,
             on_error=self._failed,
         )
+
+    def _close_for_reopening(self) -> AppContext:
+        """Put an empty window in place of this one and close this one, so nothing of it reads
+        the database any more; returns the database, now the caller's to close or replace."""
+        assert self.ctx is not None
+        old = self.window
+        old.save_state()
+        self.window = MainWindowShell(remember=not self.shot)
+        self.window.show_page(old.current_page_key())
+        self.runner.window = self.window
+        self.window.show()
+        old.close()
+        self._retired.append(old)
+        self._retire_timer.start()
+        ctx, self.ctx = self.ctx, None
+        return ctx
 
     def _reopened(self, reopened: Reopened) -> None:
         self.ctx = reopened.ctx
@@ -278,16 +285,7 @@ class _Start:
         if locale and locale != self.language.locale:
             self.language.apply(locale)
             self.app.setApplicationDisplayName(_("OTOP Field Desk"))
-        old = self.window
-        old.save_state()
-        self.window = MainWindowShell(remember=not self.shot)
-        self.window.show_page(old.current_page_key())
-        self.runner.window = self.window
-        self.window.show()
-        old.close()
-        self._retired.append(old)
-        self._retire_timer.start()
-        ctx, self.ctx = self.ctx, None
+        ctx = self._close_for_reopening()
         self.runner.run(self._reopen, ctx, on_done=self._opened, on_error=self._failed)
 
     def _reopen(self, old: AppContext) -> AppContext:
