@@ -71,7 +71,7 @@ def _init(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         from otop_desktop.sync import keys
 
-        keys.load_or_create_device_key(ctx.data_dir.keys)
+        keys.device_public_key_text(ctx.data_dir.keys)  # makes the key and its cache
     except ImportError:
         pass
     sys.stdout.write(

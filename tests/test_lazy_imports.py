@@ -9,7 +9,8 @@ import subprocess
 import sys
 
 # Loaded only when a PDF or workbook is written, a preview or the camera opens, a HEIF
-# photo comes in; rapidfuzz at the first comparison of two names.
+# photo comes in; rapidfuzz at the first comparison of two names; cryptography when a bundle
+# is written or read (this laptop's fingerprint comes from the device_key.pub cache).
 LAZY = (
     "reportlab.pdfgen",
     "reportlab.platypus",
@@ -20,6 +21,7 @@ LAZY = (
     "PySide6.QtMultimedia",
     "pi_heif",
     "rapidfuzz",
+    "cryptography",
 )
 
 _PROBE = """

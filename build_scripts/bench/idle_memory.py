@@ -216,13 +216,15 @@ def _run(mode: str, spec: dict[str, Any], settings: Path) -> dict[str, Any]:
 
 
 def _first_run_done(data_dir: Path) -> None:
-    """Name the laptop, so the window opens without the first-run set-up."""
+    """Name the laptop, so the window opens without the first-run set-up, and make its device
+    key, as `init` or the set-up leave a laptop (the window is measured on a later start)."""
     from otop_desktop.services.context import open_context
-    from otop_desktop.services.laptop import rename_laptop
+    from otop_desktop.services.laptop import rename_laptop, this_laptop
 
     ctx = open_context(data_dir)
     try:
         rename_laptop(ctx, "bench-laptop")
+        this_laptop(ctx)
     finally:
         ctx.close()
 

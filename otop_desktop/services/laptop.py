@@ -38,13 +38,13 @@ def this_laptop(ctx: AppContext) -> ThisLaptop:
         state = session.scalar(select(ReplicaState))
     if state is None:
         raise OtopError(_("This database has not been initialised (run init first)."))
-    key = keys.load_or_create_device_key(ctx.data_dir.keys)
+    public_key = keys.device_public_key_text(ctx.data_dir.keys)
     database = str(ctx.data_dir.database) if ctx.is_sqlite else ctx.engine.url.render_as_string()
     return ThisLaptop(
         state.replica_id,
         state.device_name,
         bool(keys.load_passphrase(ctx.data_dir.keys)),
-        keys.fingerprint(keys.public_key_text(key)),
+        keys.fingerprint(public_key),
         database,
     )
 

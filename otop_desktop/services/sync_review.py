@@ -211,7 +211,7 @@ def _fingerprint_of(ctx: AppContext) -> str | None:
     path = ctx.data_dir.keys / keys.DEVICE_KEY_FILE
     if not path.exists():
         return None
-    return keys.fingerprint(keys.public_key_text(keys.load_or_create_device_key(ctx.data_dir.keys)))
+    return keys.fingerprint(keys.device_public_key_text(ctx.data_dir.keys))
 
 
 def bundle_history(ctx: AppContext) -> list[BundleHistoryItem]:

@@ -21,9 +21,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import IO, TYPE_CHECKING, Any
 
 from otop_desktop.i18n import _
 from otop_desktop.sync import keys
@@ -35,6 +33,9 @@ from otop_desktop.sync.crypto import (
     UnsupportedBundleError,
     WrongPassphraseError,
 )
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 # fmt: off
 __all__ = [

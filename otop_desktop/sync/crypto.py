@@ -30,12 +30,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives import hmac as crypto_hmac
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from otop_desktop.domain.errors import OtopError
 from otop_desktop.i18n import _
 
@@ -127,15 +121,16 @@ def derive_key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     Cached for the life of the process: a laptop uses one salt for all its bundles (see
     EncryptingWriter), so a coordinator importing many bundles from it pays scrypt once.
     """
+    # Imported here, as in the other functions: the window starts without `cryptography`.
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     material = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(material)
 
 
 def key_check(key: bytes) -> bytes:
     """The value stored in the header that tells a wrong passphrase apart from a damaged file."""
-    mac = crypto_hmac.HMAC(key, hashes.SHA256())
-    mac.update(KEY_CHECK_LABEL)
-    return mac.finalize()[:_CHECK_SIZE]
+    return std_hmac.digest(key, KEY_CHECK_LABEL, hashlib.sha256)[:_CHECK_SIZE]
 
 
 def _b64(data: bytes) -> str:
@@ -189,6 +184,8 @@ class EncryptingWriter:
             "check": _b64(key_check(key)),
         }
         self._aad = _frame_header(fields)
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self._aead = AESGCM(key)
         # One chunk-sized buffer, filled in place and encrypted straight from it: photos pass
         # through here byte for byte, so every avoided copy is bundle throughput.
@@ -368,6 +365,9 @@ def decrypt_to(
     Plaintext is written as it is authenticated, chunk by chunk, so on any error what was
     written is to be thrown away. Errors writing to `dst_fileobj` propagate as OSError.
     """
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         handle = src_path.open("rb")
     except OSError as exc:

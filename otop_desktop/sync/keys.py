@@ -2,6 +2,10 @@
 
 The device key signs every bundle this laptop exports; other laptops know it by its fingerprint.
 Losing it makes this laptop look like a new device, so it is never replaced silently.
+
+`cryptography` is imported only where a key is parsed, made or used: the window shows this
+laptop's fingerprint without it (from `device_key.pub`, a cache checked against the key file),
+and its native library is about 8 MB of a workshop laptop's memory.
 """
 
 from __future__ import annotations
@@ -13,18 +17,20 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+from typing import TYPE_CHECKING
 
 from otop_desktop.domain.errors import OtopError, ValidationError
 from otop_desktop.i18n import _
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
 DEVICE_KEY_FILE = "device_key.pem"
+# "<sha-256 of device_key.pem> <public key text>": the public key without parsing the key.
+PUBLIC_KEY_CACHE_FILE = "device_key.pub"
 PASSPHRASE_FILE = "programme_passphrase"
 SALT_FILE = "bundle_salt"
 
@@ -90,6 +96,10 @@ def _damaged_key(path: Path) -> DeviceKeyError:
 
 
 def _parse_device_key(path: Path, data: bytes) -> Ed25519PrivateKey:
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
@@ -101,6 +111,9 @@ def _parse_device_key(path: Path, data: bytes) -> Ed25519PrivateKey:
 
 def load_or_create_device_key(keys_dir: Path) -> Ed25519PrivateKey:
     """This laptop's signing key from `keys_dir/device_key.pem`, created on first use."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = keys_dir / DEVICE_KEY_FILE
     for _attempt in range(2):
         try:
@@ -135,30 +148,65 @@ def load_or_create_device_key(keys_dir: Path) -> Ed25519PrivateKey:
 
 def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     """The public key as base64 of its 32 raw bytes, as written in bundle manifests."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
 
 
-def _public_key(text: str) -> Ed25519PublicKey:
+def device_public_key_text(keys_dir: Path) -> str:
+    """This laptop's public key text (the key is made on first use, as by
+    `load_or_create_device_key`), read from the cache when it belongs to the key file."""
+    path = keys_dir / DEVICE_KEY_FILE
+    cache = keys_dir / PUBLIC_KEY_CACHE_FILE
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        cached_digest, text = cache.read_text(encoding="ascii").split()
+        if cached_digest == digest and _raw_public_key(text):
+            return text
+    except (OSError, ValueError, DeviceKeyError):
+        pass  # no key yet, no cache, or a cache of another key: parse the key
+    text = public_key_text(load_or_create_device_key(keys_dir))
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        _atomic_write(cache, f"{digest} {text}\n".encode("ascii"), replace=True)
+    except OSError:
+        pass  # only a cache: the next start parses the key again
+    return text
+
+
+def _raw_public_key(text: str) -> bytes:
+    """The 32 bytes of a public key text (DeviceKeyError if it is not one)."""
     try:
         raw = base64.b64decode(text.encode("ascii"), validate=True)
-        return Ed25519PublicKey.from_public_bytes(raw)
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+        raise DeviceKeyError(_("This is not a valid device public key.")) from exc
+    if len(raw) != 32:  # what Ed25519PublicKey.from_public_bytes checks
+        raise DeviceKeyError(_("This is not a valid device public key."))
+    return raw
+
+
+def _public_key(text: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        return Ed25519PublicKey.from_public_bytes(_raw_public_key(text))
+    except ValueError as exc:
         raise DeviceKeyError(_("This is not a valid device public key.")) from exc
 
 
 def fingerprint(public_key_text: str) -> str:
     """A short form of a public key for people to compare, like `ab12-cd34-ef56-7890`."""
-    raw = _public_key(public_key_text).public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    digest = hashlib.sha256(raw).hexdigest()[:16]
+    digest = hashlib.sha256(_raw_public_key(public_key_text)).hexdigest()[:16]
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
 def verify(public_key_text: str, signature: bytes, data: bytes) -> bool:
     """True if `signature` is the Ed25519 signature of `data` by that key; False otherwise."""
+    from cryptography.exceptions import InvalidSignature
+
     try:
         _public_key(public_key_text).verify(signature, data)
     except (DeviceKeyError, InvalidSignature):
