@@ -135,7 +135,7 @@ def _list(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _due(args: argparse.Namespace, ctx: AppContext) -> int:
-    rows = follow_ups.due_follow_ups(ctx, within_days=args.days)
+    rows = list(follow_ups.due_follow_ups(ctx, within_days=args.days))
     table = [
         [
             formatting.day(r.due_on),

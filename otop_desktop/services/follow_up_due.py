@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +14,7 @@ from sqlalchemy.orm import Session
 from otop_desktop.db.models import Enrollment, FollowUp, Trainee, Workshop
 from otop_desktop.domain.enums import EnrollmentRole, EnrollmentStatus
 from otop_desktop.domain.follow_up_dates import due_date, schedule_periods
+from otop_desktop.domain.packed_texts import PackedTexts
 from otop_desktop.services.attendance import TraineeRow, trainee_rows_with_survivors
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import survivor_map
@@ -137,10 +141,93 @@ def due_follow_up_counts(
     return DueCounts(overdue, soon)
 
 
+class DueFollowUps(Sequence[DueFollowUp]):
+    """The lines `due_follow_ups` lists, in order, kept packed.
+
+    A big programme has tens of thousands of follow-ups due at once, and the Follow-ups page
+    keeps the list for as long as it is open: as `DueFollowUp` records they took about 200
+    bytes a line in 150,000 small objects. Here each line is four numbers (workshop, trainee,
+    period, due day) and each trainee's id and name are characters in one string; a line
+    becomes a `DueFollowUp` when it is read.
+    """
+
+    __slots__ = (
+        "_days",
+        "_names",
+        "_periods",
+        "_today",
+        "_trainee_ids",
+        "_which_period",
+        "_which_trainee",
+        "_which_workshop",
+        "_workshops",
+        "overdue",
+    )
+
+    def __init__(
+        self,
+        today: dt.date,
+        workshops: Sequence[tuple[str, str]],
+        trainees: Sequence[tuple[str, str]],
+        periods: Sequence[str],
+        lines: Iterable[tuple[int, int, int, int]],
+    ) -> None:
+        """`workshops` are (id, title), `trainees` (id, name); each line is (workshop,
+        trainee, period) positions in those and the due day as a date ordinal."""
+        self._today = today.toordinal()
+        self._workshops = tuple(workshops)
+        self._trainee_ids = PackedTexts([t[0] for t in trainees])
+        self._names = PackedTexts([t[1] for t in trainees])
+        self._periods = tuple(periods)
+        self._which_workshop = array("L")
+        self._which_trainee = array("L")
+        self._which_period = array("H")
+        self._days = array("l")
+        for workshop, trainee, period, day in lines:
+            self._which_workshop.append(workshop)
+            self._which_trainee.append(trainee)
+            self._which_period.append(period)
+            self._days.append(day)
+        self.overdue = sum(1 for day in self._days if day < self._today)
+
+    def __len__(self) -> int:
+        return len(self._days)
+
+    @overload
+    def __getitem__(self, item: int) -> DueFollowUp: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[DueFollowUp]: ...
+
+    def __getitem__(self, item: int | slice) -> DueFollowUp | list[DueFollowUp]:
+        if isinstance(item, slice):
+            return [self._line(i) for i in range(*item.indices(len(self)))]
+        if item < 0:
+            item += len(self)
+        if not 0 <= item < len(self):
+            raise IndexError("DueFollowUps index out of range")
+        return self._line(item)
+
+    def _line(self, i: int) -> DueFollowUp:
+        workshop_id, title = self._workshops[self._which_workshop[i]]
+        trainee = self._which_trainee[i]
+        day = self._days[i]
+        return DueFollowUp(
+            workshop_id=workshop_id,
+            workshop_title=title,
+            trainee_id=self._trainee_ids[trainee],
+            trainee_name=self._names[trainee],
+            period=self._periods[self._which_period[i]],
+            due_on=dt.date.fromordinal(day),
+            overdue=day < self._today,
+        )
+
+
 def due_follow_ups(
     ctx: AppContext, *, today: dt.date | None = None, within_days: int = 14
-) -> list[DueFollowUp]:
-    """Follow-ups not yet recorded that are overdue or due within `within_days`, by due date.
+) -> DueFollowUps:
+    """Follow-ups not yet recorded that are overdue or due within `within_days`, by due date
+    (then workshop title, trainee's family name, period).
 
     Trainers and assistants and withdrawn trainees are not followed up; a merged duplicate's
     enrolment and follow-ups count for its survivor.
@@ -150,19 +237,30 @@ def due_follow_ups(
     with ctx.read() as session:
         workshops, pending = _pending(session, horizon)
         trainees, _links = trainee_rows_with_survivors(session, {p[1] for p in pending})
-        out = [
-            DueFollowUp(
-                workshop_id=workshop_id,
-                workshop_title=workshops[workshop_id].title or "",
-                trainee_id=trainee_id,
-                trainee_name=trainee_name(trainees[trainee_id]),
-                period=period,
-                due_on=due,
-                overdue=due < day,
-            )
-            for workshop_id, trainee_id, period, due in pending
-            if trainee_id in trainees and trainees[trainee_id].alive
-        ]
-        sort_keys = {t.id: t.sort_key for t in trainees.values()}
-    out.sort(key=lambda d: (d.due_on, d.workshop_title, sort_keys.get(d.trainee_id, ""), d.period))
-    return out
+    workshop_at: dict[str, int] = {}
+    trainee_at: dict[str, int] = {}
+    period_at: dict[str, int] = {}
+    titles: list[tuple[str, str]] = []
+    people: list[tuple[str, str]] = []
+    sort_keys: list[str] = []
+    lines: list[tuple[int, str, str, str, int, int, int]] = []
+    for workshop_id, trainee_id, period, due in pending:
+        row = trainees.get(trainee_id)
+        if row is None or not row.alive:
+            continue
+        w = workshop_at.get(workshop_id)
+        if w is None:
+            w = workshop_at[workshop_id] = len(titles)
+            titles.append((workshop_id, workshops[workshop_id].title or ""))
+        t = trainee_at.get(trainee_id)
+        if t is None:
+            t = trainee_at[trainee_id] = len(people)
+            people.append((trainee_id, trainee_name(row)))
+            sort_keys.append(row.sort_key)
+        p = period_at.setdefault(period, len(period_at))
+        lines.append((due.toordinal(), titles[w][1], sort_keys[t], period, w, t, p))
+    del trainees, pending
+    lines.sort()
+    return DueFollowUps(
+        day, titles, people, list(period_at), (line[4:] + line[:1] for line in lines)
+    )

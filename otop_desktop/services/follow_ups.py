@@ -31,12 +31,18 @@ from otop_desktop.services.attendance_sheet import display_name
 from otop_desktop.services.common import get_live, revive, soft_delete
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.enrollments import _STATUS_RANK as STATUS_RANK
-from otop_desktop.services.follow_up_due import DueFollowUp, due_follow_ups, trainee_name
+from otop_desktop.services.follow_up_due import (
+    DueFollowUp,
+    DueFollowUps,
+    due_follow_ups,
+    trainee_name,
+)
 from otop_desktop.services.follow_up_values import clean_values
 from otop_desktop.services.trainee_merge import survivor_map, trainee_ids_of
 
 __all__ = [
     "DueFollowUp",
+    "DueFollowUps",
     "FollowUpInfo",
     "RowValidationError",
     "delete_follow_up",

@@ -5,6 +5,11 @@ and more on an old laptop) on every key. The table instead loads this index once
 order shown (about 30 MB for 100,000 trainees, loaded again when trainees change), and each
 key filters it in memory with the same rules as `trainees.search_condition`: every word in
 the names or town, in the organisation's name, or, for digits, in the phone.
+
+The index stays in memory while the window is open, so it is kept small: the ids (read only
+for the rows shown) are packed in one string, and the texts searched are made afresh, side
+by side, rather than kept from the fetched rows, whose freed neighbours would otherwise hold
+the interpreter's memory arenas (about 10 MB of a 50,000-trainee programme).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, overload
 from sqlalchemy import select
 
 from otop_desktop.db.models import Organisation, Trainee
+from otop_desktop.domain.packed_texts import PackedTexts
 from otop_desktop.domain.text import fold
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainees import phone_part, sorted_query
@@ -43,7 +49,7 @@ class TraineeIndex:
         sort: str = "name",
         descending: bool = False,
     ) -> None:
-        self.ids: tuple[str, ...] = tuple(ids)
+        self.ids: Sequence[str] = ids if isinstance(ids, PackedTexts) else PackedTexts(ids)
         self._haystacks = tuple(haystacks)
         self._phones = tuple(phones)
         self.organisation_names = organisation_names
@@ -164,9 +170,10 @@ def load_trainee_index(
             Trainee.id, Trainee.search_key, Trainee.phone_digits, Trainee.organisation_id
         ).where(Trainee.cl % 2 == 1, Trainee.merged_into.is_(None))
         rows = session.execute(sorted_query(query, sort, descending)).tuples().all()
-    ids = [row[0] for row in rows]
-    haystacks = [
-        key + _SEPARATOR + folded[org] if org in folded else key for _id, key, _p, org in rows
-    ]
-    phones = [row[2] for row in rows]
+    ids = PackedTexts([row[0] for row in rows])
+    # Always a new string, even with no organisation (the separator alone matches no word).
+    haystacks = [key + _SEPARATOR + folded.get(org, "") for _id, key, _p, org in rows]
+    # Split from one string, the phones are new strings too (searched with `in`, in C).
+    phones = "\n".join([row[2] or "" for row in rows]).split("\n") if rows else []
+    del rows
     return TraineeIndex(ids, haystacks, phones, organisations, sort, descending)

@@ -35,6 +35,8 @@ pytestmark = pytest.mark.one_engine
 ROSTER_BOUND = 3_500
 CANDIDATES_BOUND = 9_000
 DUE_BOUND = 4_000
+# Bytes kept per due line while the Follow-ups page shows the list (as records: about 200).
+DUE_KEPT_BOUND = 100
 # The follow-up table's trainees (through list_enrolled's ORM rows: about 4.5 KB, now 1.7 KB).
 FOLLOW_UP_TRAINEES_BOUND = 3_000
 
@@ -77,6 +79,20 @@ def _peak(load: Callable[[], Any]) -> tuple[int, Any]:
     return peak, result
 
 
+def _kept(load: Callable[[], Any]) -> tuple[int, Any]:
+    """Bytes still allocated by `load()` while its result is held, and that result."""
+    load()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = load()
+        gc.collect()
+        kept, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return kept, result
+
+
 def test_attendance_roster_is_light(demo: tuple[AppContext, str, str, int]) -> None:
     ctx, _workshop_id, session_id, size = demo
     peak, roster = _peak(lambda: session_roster(ctx, session_id))
@@ -112,3 +128,15 @@ def test_follow_up_trainees_are_light(demo: tuple[AppContext, str, str, int]) ->
     assert all(name for _id, name in listed)
     per_trainee = peak / size
     assert per_trainee < FOLLOW_UP_TRAINEES_BOUND, f"{per_trainee:.0f} bytes per trainee"
+
+
+def test_due_follow_ups_are_kept_packed(demo: tuple[AppContext, str, str, int]) -> None:
+    ctx, _workshop_id, _session_id, _size = demo
+    kept, due = _kept(lambda: due_follow_ups(ctx, today=dt.date(2100, 1, 1)))
+    assert len(due) >= 1_000
+    per_line = kept / len(due)
+    assert per_line < DUE_KEPT_BOUND, f"{per_line:.0f} bytes per line"
+    # Read back, a line is the record it always was.
+    first, last = due[0], due[-1]
+    assert first.due_on <= last.due_on and first.overdue and first.trainee_name
+    assert due[len(due) - 1] == last and due[-len(due)] == first

@@ -41,11 +41,13 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
     def __init__(self, columns: Sequence[Column[T]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns = list(columns)
-        self._rows: list[T] = []
+        self._rows: Sequence[T] = []
 
     def set_rows(self, rows: Sequence[T]) -> None:
+        """Show `rows`. A list is copied; any other sequence is kept as it is (a packed list
+        of 50,000 lines would take five times the memory copied), and must not change."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = list(rows) if isinstance(rows, list) else rows
         self.endResetModel()
 
     def records(self) -> list[T]:

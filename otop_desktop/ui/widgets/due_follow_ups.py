@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWi
 
 from otop_desktop.i18n import _, formatting, ngettext, pgettext
 from otop_desktop.services.context import AppContext
-from otop_desktop.services.follow_ups import DueFollowUp, due_follow_ups
+from otop_desktop.services.follow_ups import DueFollowUp, DueFollowUps, due_follow_ups
 from otop_desktop.ui.dialogs.follow_up_dialog import FOLLOW_UPS, period_label
 from otop_desktop.ui.latest_load import LatestLoad
 from otop_desktop.ui.models.row_table import RECORD_ROLE, AnyIndex, Column, RowTableModel
@@ -103,9 +103,9 @@ class DueFollowUpsList(QWidget):
     def reload(self) -> None:
         self._load.reload()
 
-    def _loaded(self, due: list[DueFollowUp]) -> None:
+    def _loaded(self, due: DueFollowUps) -> None:
         self.model.set_rows(due)
-        overdue = sum(1 for d in due if d.overdue)
+        overdue = due.overdue
         self.count_label.setText(
             ngettext("{n} to collect", "{n} to collect", len(due)).format(
                 n=formatting.number(len(due))
