@@ -12,6 +12,9 @@ def main(argv: Sequence[str]) -> int:
     if opens_window(argv):
         # No command: straight to the window, without building the CLI's parser (which
         # imports every command module and, through them, SQLAlchemy) before it is shown.
+        from otop_desktop.ui.pyside_sources import stop_caching_sources
+
+        stop_caching_sources()  # before the window's modules and the services are imported
         from otop_desktop.ui.launch import launch
 
         return int(launch(list(argv)))

@@ -66,9 +66,8 @@ def trim_heap() -> None:
         _last = time.monotonic()
         _pending = False
         trimmer = _trimmer
-    # PySide6 reads the source of every module imported after it (to see whether it uses
-    # PySide6), which leaves each file's lines in linecache: ~10 MB of text on a source
-    # install, read again only if a traceback is ever formatted.
+    # Lines read to format a traceback (for the log) stay in linecache until cleared; read
+    # again only if another traceback is formatted.
     linecache.clearcache()
     if trimmer is not None:
         trimmer()
