@@ -162,6 +162,10 @@ class WorkshopPeople:
         return sorted(ids, key=lambda t: (self.rows[t].sort_key, t))
 
 
+# Marks fetched at a time (a session of a big workshop has 12,500).
+_BATCH = 2_000
+
+
 def load_people(
     session: Session, workshop_id: str, session_ids: Sequence[str], also: Iterable[str] = ()
 ) -> WorkshopPeople:
@@ -172,10 +176,19 @@ def load_people(
         )
     ).tuples()
     enrolled = [(t or "", s) for t, s in enrolments]
+    # Each fetched mark brings its own copies of its session id, trainee id and status: the
+    # 75,000 marks of a big workshop share one of each (the peak of a list is 20 MB less).
+    shared: dict[str | None, str] = {t: t for t, _s in enrolled}
+    shared.update((s, s) for s in session_ids)
+    shared[None] = ""
+
+    def same(text: str | None) -> str:
+        return shared.setdefault(text, text or "")
+
     marks: list[MarkRow] = []
     for start in range(0, len(session_ids), _CHUNK):
         marks += (
-            MarkRow(mark_id, mark_session or "", trainee_id or "", status, note)
+            MarkRow(mark_id, same(mark_session), same(trainee_id), status and same(status), note)
             for mark_id, mark_session, trainee_id, status, note in session.execute(
                 select(
                     Attendance.id,
@@ -183,10 +196,13 @@ def load_people(
                     Attendance.trainee_id,
                     Attendance.status,
                     Attendance.note,
-                ).where(
+                )
+                .where(
                     Attendance.session_id.in_(session_ids[start : start + _CHUNK]),
                     Attendance.cl % 2 == 1,
                 )
+                # In batches: all at once, a big workshop's raw rows were 30 MB at the peak.
+                .execution_options(yield_per=_BATCH)
             ).tuples()
         )
     rows, finals = trainee_rows_with_survivors(

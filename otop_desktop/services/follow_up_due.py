@@ -45,6 +45,9 @@ class DueCounts:
     due_soon: int
 
 
+# Rows fetched at a time: a big programme has 50,000 enrolments (all at once, 10 MB of rows).
+_BATCH = 2_000
+
 _Pending = tuple[str, str, str, dt.date]  # workshop id, trainee (survivor) id, period, due on
 
 
@@ -82,7 +85,9 @@ def _pending(session: Session, horizon: dt.date) -> tuple[dict[str, Workshop], l
                 Enrollment.trainee_id,
                 Enrollment.role,
                 Enrollment.status,
-            ).where(Enrollment.cl % 2 == 1, Enrollment.workshop_id.in_(ids[start : start + 500]))
+            )
+            .where(Enrollment.cl % 2 == 1, Enrollment.workshop_id.in_(ids[start : start + 500]))
+            .execution_options(yield_per=_BATCH)
         ).tuples():
             if not workshop_id or not trainee_id:
                 continue
@@ -95,9 +100,9 @@ def _pending(session: Session, horizon: dt.date) -> tuple[dict[str, Workshop], l
     recorded: set[tuple[str, str, str]] = set()
     for start in range(0, len(ids), 500):
         for workshop_id, trainee_id, period in session.execute(
-            select(FollowUp.workshop_id, FollowUp.trainee_id, FollowUp.period).where(
-                FollowUp.cl % 2 == 1, FollowUp.workshop_id.in_(ids[start : start + 500])
-            )
+            select(FollowUp.workshop_id, FollowUp.trainee_id, FollowUp.period)
+            .where(FollowUp.cl % 2 == 1, FollowUp.workshop_id.in_(ids[start : start + 500]))
+            .execution_options(yield_per=_BATCH)
         ).tuples():
             owner = survivors.get(trainee_id or "", trainee_id or "")
             recorded.add((workshop_id or "", owner, period or ""))

@@ -7,9 +7,8 @@ key filters it in memory with the same rules as `trainees.search_condition`: eve
 the names or town, in the organisation's name, or, for digits, in the phone.
 
 The index stays in memory while the window is open, so it is kept small: the ids (read only
-for the rows shown) are packed in one string, and the texts searched are made afresh, side
-by side, rather than kept from the fetched rows, whose freed neighbours would otherwise hold
-the interpreter's memory arenas (about 10 MB of a 50,000-trainee programme).
+for the rows shown) are packed in one string, and the trainees are fetched in batches, never
+all at once.
 """
 
 from __future__ import annotations
@@ -32,6 +31,8 @@ from otop_desktop.services.trainees import phone_part, sorted_query
 # Between a trainee's search key and the organisation's name: folded words never contain it
 # (str.split() treats it as a space), so no word matches across the two.
 _SEPARATOR = "\x1f"
+# Trainees fetched at a time.
+_BATCH = 5_000
 
 
 class TraineeIndex:
@@ -169,11 +170,16 @@ def load_trainee_index(
         query = select(
             Trainee.id, Trainee.search_key, Trainee.phone_digits, Trainee.organisation_id
         ).where(Trainee.cl % 2 == 1, Trainee.merged_into.is_(None))
-        rows = session.execute(sorted_query(query, sort, descending)).tuples().all()
-    ids = PackedTexts([row[0] for row in rows])
-    # Always a new string, even with no organisation (the separator alone matches no word).
-    haystacks = [key + _SEPARATOR + folded.get(org, "") for _id, key, _p, org in rows]
-    # Split from one string, the phones are new strings too (searched with `in`, in C).
-    phones = "\n".join([row[2] or "" for row in rows]).split("\n") if rows else []
-    del rows
-    return TraineeIndex(ids, haystacks, phones, organisations, sort, descending)
+        ids: list[str] = []
+        haystacks: list[str] = []
+        phones: list[str] = []
+        # Row by row, in batches: the fetched rows are never all in memory at once.
+        for trainee_id, key, phone, org in session.execute(
+            sorted_query(query, sort, descending).execution_options(yield_per=_BATCH)
+        ).tuples():
+            ids.append(trainee_id)
+            # The separator alone (no organisation) matches no word.
+            haystacks.append(key + _SEPARATOR + folded.get(org, ""))
+            phones.append(phone or "")
+    # The texts searched stay strings, searched with `in` (in C) as each key is typed.
+    return TraineeIndex(PackedTexts(ids), haystacks, phones, organisations, sort, descending)
