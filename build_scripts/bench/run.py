@@ -22,6 +22,7 @@ import attendance_page  # noqa: E402
 import certificates  # noqa: E402
 import core  # noqa: E402
 import dashboard  # noqa: E402
+import frozen_memory  # noqa: E402
 import frozen_start  # noqa: E402
 import gallery  # noqa: E402
 import hub_import  # noqa: E402
@@ -73,6 +74,11 @@ BENCHMARKS: list[tuple[str, tuple[str, ...], Bench]] = [
     ("dashboard_50k_ms", ("dashboard_50k_ms",), dashboard.dashboard),
     ("frozen_start", ("frozen_start",), frozen_start.frozen_start),
     ("idle_memory_50k_mb", ("idle_memory_50k_mb",), idle_memory.idle_memory),
+    (
+        "idle_memory_frozen_50k_mb",
+        ("idle_memory_frozen_50k_mb",),
+        frozen_memory.frozen_idle_memory,
+    ),
 ]
 ALIASES = {"reimport_100k": "import_100k", "export_100k": "import_100k"}
 LAST_RUN = HERE / "last-run.txt"
