@@ -17,6 +17,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from otop_desktop.sync import crypto, keys
 
+# About files in the keys folder, not about the database.
+pytestmark = pytest.mark.one_engine
+
 
 def _pem(key: Ed25519PrivateKey) -> bytes:
     return key.private_bytes(
