@@ -66,36 +66,24 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext,
         ctx.close()
 
 
-def _peak(load: Callable[[], Any]) -> tuple[int, Any]:
-    """Peak bytes allocated by `load()` and its result (after one call to warm query caches)."""
-    load()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        result = load()
-        _current, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak, result
-
-
-def _kept(load: Callable[[], Any]) -> tuple[int, Any]:
-    """Bytes still allocated by `load()` while its result is held, and that result."""
+def _measure(load: Callable[[], Any]) -> tuple[int, int, Any]:
+    """Peak bytes allocated by `load()`, bytes still allocated while its result is held, and
+    that result (after one call to warm query caches)."""
     load()
     gc.collect()
     tracemalloc.start()
     try:
         result = load()
         gc.collect()
-        kept, _peak = tracemalloc.get_traced_memory()
+        kept, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    return kept, result
+    return peak, kept, result
 
 
 def test_attendance_roster_is_light(demo: tuple[AppContext, str, str, int]) -> None:
     ctx, _workshop_id, session_id, size = demo
-    peak, roster = _peak(lambda: session_roster(ctx, session_id))
+    peak, _kept, roster = _measure(lambda: session_roster(ctx, session_id))
     assert len(roster.lines) >= size * 0.9  # the whole list was read
     per_trainee = peak / size
     assert per_trainee < ROSTER_BOUND, f"{per_trainee:.0f} bytes per trainee"
@@ -103,7 +91,7 @@ def test_attendance_roster_is_light(demo: tuple[AppContext, str, str, int]) -> N
 
 def test_certificate_candidates_are_light(demo: tuple[AppContext, str, str, int]) -> None:
     ctx, workshop_id, _session_id, size = demo
-    peak, found = _peak(lambda: certificate_candidates(ctx, workshop_id))
+    peak, _kept, found = _measure(lambda: certificate_candidates(ctx, workshop_id))
     assert len(found.candidates) >= size * 0.9
     per_trainee = peak / size
     assert all(c.name or c.chinese_name for c in found.candidates)
@@ -113,7 +101,7 @@ def test_certificate_candidates_are_light(demo: tuple[AppContext, str, str, int]
 def test_due_follow_ups_are_light(demo: tuple[AppContext, str, str, int]) -> None:
     ctx, _workshop_id, _session_id, _size = demo
     # Far ahead: every period of every workshop is due, so every enrolled trainee is read.
-    peak, due = _peak(lambda: due_follow_ups(ctx, today=dt.date(2100, 1, 1)))
+    peak, _kept, due = _measure(lambda: due_follow_ups(ctx, today=dt.date(2100, 1, 1)))
     trainees = len({d.trainee_id for d in due})
     assert trainees >= 500 and len(due) >= 2 * trainees
     assert all(d.trainee_name for d in due)
@@ -123,7 +111,7 @@ def test_due_follow_ups_are_light(demo: tuple[AppContext, str, str, int]) -> Non
 
 def test_follow_up_trainees_are_light(demo: tuple[AppContext, str, str, int]) -> None:
     ctx, workshop_id, _session_id, size = demo
-    peak, listed = _peak(lambda: follow_up_trainees(ctx, workshop_id))
+    peak, _kept, listed = _measure(lambda: follow_up_trainees(ctx, workshop_id))
     assert len(listed) >= size * 0.9
     assert all(name for _id, name in listed)
     per_trainee = peak / size
@@ -132,7 +120,7 @@ def test_follow_up_trainees_are_light(demo: tuple[AppContext, str, str, int]) ->
 
 def test_due_follow_ups_are_kept_packed(demo: tuple[AppContext, str, str, int]) -> None:
     ctx, _workshop_id, _session_id, _size = demo
-    kept, due = _kept(lambda: due_follow_ups(ctx, today=dt.date(2100, 1, 1)))
+    _peak, kept, due = _measure(lambda: due_follow_ups(ctx, today=dt.date(2100, 1, 1)))
     assert len(due) >= 1_000
     per_line = kept / len(due)
     assert per_line < DUE_KEPT_BOUND, f"{per_line:.0f} bytes per line"
