@@ -13,10 +13,38 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
-from typing import Any, overload
+from typing import Any, TypeVar, overload
+
+T = TypeVar("T")
 
 
-class PackedTexts(Sequence[str]):
+class ReadOnDemand(Sequence[T]):
+    """A read-only sequence whose items are made when read: subclasses give `__len__` and
+    `_at(i)` for 0 <= i < len; indexing from the end and slices are handled here."""
+
+    __slots__ = ()
+
+    def _at(self, i: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, item: int) -> T: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[T]: ...
+
+    def __getitem__(self, item: int | slice) -> T | list[T]:
+        size = len(self)
+        if isinstance(item, slice):
+            return [self._at(i) for i in range(*item.indices(size))]
+        if item < 0:
+            item += size
+        if not 0 <= item < size:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._at(item)
+
+
+class PackedTexts(ReadOnDemand[str]):
     """An immutable sequence of texts stored as one string and the offsets of their ends."""
 
     __slots__ = ("_ends", "_text")
@@ -29,21 +57,6 @@ class PackedTexts(Sequence[str]):
 
     def __len__(self) -> int:
         return len(self._ends)
-
-    @overload
-    def __getitem__(self, item: int) -> str: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[str]: ...
-
-    def __getitem__(self, item: int | slice) -> str | list[str]:
-        if isinstance(item, slice):
-            return [self._at(i) for i in range(*item.indices(len(self._ends)))]
-        if item < 0:
-            item += len(self._ends)
-        if not 0 <= item < len(self._ends):
-            raise IndexError("PackedTexts index out of range")
-        return self._at(item)
 
     def _at(self, i: int) -> str:
         return self._text[self._ends[i - 1] if i else 0 : self._ends[i]]

@@ -6,7 +6,6 @@ import datetime as dt
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 from otop_desktop.db.models import Enrollment, FollowUp, Trainee, Workshop
 from otop_desktop.domain.enums import EnrollmentRole, EnrollmentStatus
 from otop_desktop.domain.follow_up_dates import due_date, schedule_periods
-from otop_desktop.domain.packed_texts import PackedTexts
+from otop_desktop.domain.packed_texts import PackedTexts, ReadOnDemand
 from otop_desktop.services.attendance import TraineeRow, trainee_rows_with_survivors
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainee_merge import survivor_map
@@ -146,7 +145,7 @@ def due_follow_up_counts(
     return DueCounts(overdue, soon)
 
 
-class DueFollowUps(Sequence[DueFollowUp]):
+class DueFollowUps(ReadOnDemand[DueFollowUp]):
     """The lines `due_follow_ups` lists, in order, kept packed.
 
     A big programme has tens of thousands of follow-ups due at once, and the Follow-ups page
@@ -198,22 +197,7 @@ class DueFollowUps(Sequence[DueFollowUp]):
     def __len__(self) -> int:
         return len(self._days)
 
-    @overload
-    def __getitem__(self, item: int) -> DueFollowUp: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[DueFollowUp]: ...
-
-    def __getitem__(self, item: int | slice) -> DueFollowUp | list[DueFollowUp]:
-        if isinstance(item, slice):
-            return [self._line(i) for i in range(*item.indices(len(self)))]
-        if item < 0:
-            item += len(self)
-        if not 0 <= item < len(self):
-            raise IndexError("DueFollowUps index out of range")
-        return self._line(item)
-
-    def _line(self, i: int) -> DueFollowUp:
+    def _at(self, i: int) -> DueFollowUp:
         workshop_id, title = self._workshops[self._which_workshop[i]]
         trainee = self._which_trainee[i]
         day = self._days[i]

@@ -18,12 +18,12 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import compress, repeat
 from operator import contains, or_
-from typing import Any, overload
+from typing import Any
 
 from sqlalchemy import select
 
 from otop_desktop.db.models import Organisation, Trainee
-from otop_desktop.domain.packed_texts import PackedTexts
+from otop_desktop.domain.packed_texts import PackedTexts, ReadOnDemand
 from otop_desktop.domain.text import fold
 from otop_desktop.services.context import AppContext
 from otop_desktop.services.trainees import phone_part, sorted_query
@@ -115,7 +115,7 @@ class TraineeMatch:
         return all(any(_implies(new, old) for new in words) for old in self.words)
 
 
-class MatchIds(Sequence[str]):
+class MatchIds(ReadOnDemand[str]):
     """The ids of a match, in order, read from the index as they are asked for."""
 
     __slots__ = ("_ids", "_positions")
@@ -127,16 +127,8 @@ class MatchIds(Sequence[str]):
     def __len__(self) -> int:
         return len(self._positions)
 
-    @overload
-    def __getitem__(self, item: int) -> str: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[str]: ...
-
-    def __getitem__(self, item: int | slice) -> str | list[str]:
-        if isinstance(item, slice):
-            return [self._ids[p] for p in self._positions[item]]
-        return self._ids[self._positions[item]]
+    def _at(self, i: int) -> str:
+        return self._ids[self._positions[i]]
 
     def index(self, value: Any, start: int = 0, stop: int = sys.maxsize) -> int:
         """The row of the id `value` (ValueError if it is not matched)."""
